@@ -1,0 +1,459 @@
+import { execute, guard } from './call.js';
+import { CircuitOpenError } from './errors.js';
+import { BIT, type CloseReason, Emit, type EventType, Hub, type OpenReason } from './events.js';
+import type { BreakerOptions } from './options.js';
+import { duration, optionsObject, type Resolved, resolveOptions } from './options.js';
+import { FAILURE, IGNORED, type Outcome, type Probe, SUCCESS } from './outcome.js';
+import { type BreakerSnapshot, parseSnapshot, SNAPSHOT_VERSION } from './snapshot.js';
+import type {
+  Breaker,
+  BreakerStats,
+  CallContext,
+  ExecuteOptions,
+  Fallback,
+  Guarded,
+  Permit,
+  State,
+  TotalStats,
+} from './types.js';
+import { SinceClose } from './windows/consecutive.js';
+import { CountWindow } from './windows/count.js';
+import { TimeWindow } from './windows/time.js';
+import type { Window } from './windows/window.js';
+
+/**
+ * @internal The state, replaced whole on every transition. `until` and `deadline` are in the
+ * breaker's monotonic time.
+ */
+type Inner =
+  | { readonly kind: 'closed' }
+  | { readonly kind: 'open'; readonly until: number }
+  | { readonly kind: 'halfOpen'; readonly ttl: number; successes: number; readonly running: Probe[] }
+  | { readonly kind: 'isolated' }
+  | { readonly kind: 'disabled' };
+
+const CLOSED: Inner = Object.freeze({ kind: 'closed' });
+const ISOLATED: Inner = Object.freeze({ kind: 'isolated' });
+const DISABLED: Inner = Object.freeze({ kind: 'disabled' });
+const OUTCOME_BITS = BIT.success | BIT.failure;
+const DEFAULT_RESET_MS = 30_000;
+
+/** @internal The breaker. Every state change goes through `moveTo`. */
+export class CircuitBreaker implements Breaker {
+  readonly name: string;
+  /** @internal */ readonly o: Resolved;
+  /** @internal */ readonly events: Emit;
+  private s: Inner = CLOSED;
+  /** @internal Bumped on every state change; outcomes of older calls never move the state. */
+  gen = 0;
+  private attempt = 1;
+  private run = 0;
+  private inFlight = 0;
+  private readonly window: Window;
+  private readonly totals: TotalStats = { calls: 0, successes: 0, failures: 0, ignored: 0, rejected: 0, timeouts: 0 };
+  /** Whether every call needs its start time, whoever listens. */
+  private readonly timed: boolean;
+  private mono: number;
+  private lastRaw: number;
+
+  constructor(options: Resolved, parent?: Hub) {
+    this.o = options;
+    this.name = options.name;
+    this.events = new Emit(new Hub(), parent);
+    const w = options.window;
+    this.window =
+      w.kind === 'consecutive'
+        ? new SinceClose()
+        : w.kind === 'count'
+          ? new CountWindow(w.size)
+          : new TimeWindow(w.durationMs, w.buckets);
+    this.timed = options.slowCallDurationMs !== undefined;
+    const raw = options.clock.now();
+    this.lastRaw = this.mono = typeof raw === 'number' && Number.isFinite(raw) ? raw : 0;
+    if (options.initialState !== undefined) this.restore(parseSnapshot(options.initialState));
+  }
+
+  /**
+   * @internal The breaker's own time: the clock's, except that it never goes backwards. A
+   * clock that jumps back simply stands still for the breaker, so no period is stretched.
+   */
+  now(): number {
+    const raw = this.o.clock.now();
+    const step = raw - this.lastRaw;
+    if (step > 0) this.mono += step;
+    if (typeof raw === 'number' && Number.isFinite(raw)) this.lastRaw = raw;
+    return this.mono;
+  }
+
+  get state(): State {
+    return this.observe().kind;
+  }
+
+  /** Applies the transitions that have come due with time; returns the current state. */
+  private observe(): Inner {
+    for (;;) {
+      const s = this.s;
+      if (s.kind === 'open') {
+        if (this.now() < s.until) return s;
+        this.moveTo({ kind: 'halfOpen', ttl: this.resetFor(this.attempt), successes: 0, running: [] }, 'halfOpen');
+      } else if (s.kind === 'halfOpen' && s.running.length > 0 && this.now() >= s.running[0].deadline) {
+        this.reopen('probeFailed', this.attempt + 1);
+      } else {
+        return s;
+      }
+    }
+  }
+
+  // ---- admission ----------------------------------------------------------------------
+
+  /**
+   * @internal Lets a call through, or throws the `CircuitOpenError` that rejects it. Returns
+   * the probe when the call is one. The caller counts the call as in flight.
+   */
+  enter(): Probe | undefined {
+    const kind = this.s.kind;
+    if (kind === 'closed' || kind === 'disabled') return this.admitted(undefined);
+    const s = this.observe();
+    if (s.kind === 'closed' || s.kind === 'disabled') return this.admitted(undefined);
+    if (s.kind === 'halfOpen' && s.successes + s.running.length < this.o.halfOpenMaxCalls) {
+      const probe: Probe = { deadline: this.now() + s.ttl };
+      s.running.push(probe);
+      return this.admitted(probe);
+    }
+    this.totals.rejected++;
+    const retryAfterMs = this.retryAfter(s);
+    if (this.events.wants(BIT.reject)) this.events.emit('reject', { name: this.name, state: s.kind, retryAfterMs });
+    throw new CircuitOpenError(this.name, s.kind, retryAfterMs);
+  }
+
+  private admitted(probe: Probe | undefined): Probe | undefined {
+    this.inFlight++;
+    this.totals.calls++;
+    return probe;
+  }
+
+  /** @internal The start time of a call, when anything will need its duration; else NaN. */
+  startTime(probe: Probe | undefined): number {
+    return this.timed || (probe !== undefined && this.s.kind === 'halfOpen') || this.events.wants(OUTCOME_BITS)
+      ? this.now()
+      : Number.NaN;
+  }
+
+  private retryAfter(s: Inner): number {
+    switch (s.kind) {
+      case 'open':
+        return Math.max(0, s.until - this.now());
+      case 'isolated':
+        return Number.POSITIVE_INFINITY;
+      case 'halfOpen':
+        return s.successes + s.running.length < this.o.halfOpenMaxCalls ? 0 : Math.max(0, s.running[0].deadline - this.now());
+      default:
+        return 0;
+    }
+  }
+
+  // ---- outcomes -------------------------------------------------------------------------
+
+  /** @internal Classifies an error with `isFailure`; a throwing predicate counts as a failure. */
+  classifyError(error: unknown): Outcome {
+    const isFailure = this.o.isFailure;
+    if (isFailure === undefined) return FAILURE;
+    try {
+      return isFailure(error) ? FAILURE : IGNORED;
+    } catch (thrown) {
+      this.events.report(this.name, thrown, 'isFailure');
+      return FAILURE;
+    }
+  }
+
+  /** @internal Classifies a value with `isResultFailure`; a throwing predicate counts as a success. */
+  classifyValue(value: unknown): Outcome {
+    const isResultFailure = this.o.isResultFailure;
+    if (isResultFailure === undefined) return SUCCESS;
+    try {
+      return isResultFailure(value) ? FAILURE : SUCCESS;
+    } catch (thrown) {
+      this.events.report(this.name, thrown, 'isResultFailure');
+      return SUCCESS;
+    }
+  }
+
+  /** @internal Counts a call that ran out of time: a failure, announced by a `timeout` event. */
+  timedOut(gen: number, start: number, probe: Probe | undefined, error: unknown): void {
+    this.totals.timeouts++;
+    if (this.events.wants(BIT.timeout)) this.events.emit('timeout', { name: this.name, timeoutMs: this.o.timeoutMs as number });
+    this.record(gen, start, probe, FAILURE, error);
+  }
+
+  /**
+   * @internal Counts the outcome of a call let through at generation `gen`. A call from an
+   * older generation only adds to the totals and events.
+   */
+  record(gen: number, start: number, probe: Probe | undefined, outcome: Outcome, error: unknown): void {
+    this.inFlight--;
+    const totals = this.totals;
+    const current = gen === this.gen;
+    let durationMs = 0;
+    if (start === start) durationMs = this.now() - start;
+    if (outcome === IGNORED) {
+      totals.ignored++;
+      if (this.events.wants(BIT.ignore)) this.events.emit('ignore', { name: this.name, error });
+      if (current && probe !== undefined) this.release(probe);
+      return;
+    }
+    const failed = outcome === FAILURE;
+    if (failed) {
+      totals.failures++;
+      if (this.events.wants(BIT.failure)) this.events.emit('failure', { name: this.name, error, durationMs });
+    } else {
+      totals.successes++;
+      if (this.events.wants(BIT.success)) this.events.emit('success', { name: this.name, durationMs });
+    }
+    // A listener may have changed the state: only an outcome of the current generation counts.
+    if (!current || gen !== this.gen) return;
+    const slowMs = this.o.slowCallDurationMs;
+    const slow = slowMs !== undefined && durationMs >= slowMs;
+    const s = this.s;
+    this.window.record(this.o.window.kind === 'time' ? this.now() : 0, failed, slow);
+    this.run = failed ? this.run + 1 : 0;
+    if (s.kind === 'closed') {
+      if (failed || this.o.window.kind !== 'consecutive') this.decide();
+    } else if (s.kind === 'halfOpen' && probe !== undefined) {
+      this.release(probe);
+      if (failed) this.reopen('probeFailed', this.attempt + 1);
+      else if (++s.successes >= this.o.halfOpenMaxCalls) this.moveTo(CLOSED, 'close', 'probesSucceeded');
+    }
+  }
+
+  /** Frees a probe's half-open slot. */
+  private release(probe: Probe): void {
+    const s = this.s;
+    if (s.kind !== 'halfOpen') return;
+    const i = s.running.indexOf(probe);
+    if (i >= 0) s.running.splice(i, 1);
+  }
+
+  /** Closed state: opens when the counts reach a threshold. */
+  private decide(): void {
+    const o = this.o;
+    if (o.window.kind === 'consecutive') {
+      if (this.run >= o.failureThreshold) this.reopen('failures', this.attempt);
+      return;
+    }
+    const w = this.window;
+    const minimum = o.window.kind === 'count' ? Math.min(o.minimumCalls, o.window.size) : o.minimumCalls;
+    if (w.calls < minimum) return;
+    if (w.failures / w.calls >= o.failureRateThreshold) this.reopen('failureRate', this.attempt);
+    else if (o.slowCallDurationMs !== undefined && w.slowCalls / w.calls >= o.slowCallRateThreshold) {
+      this.reopen('slowCallRate', this.attempt);
+    }
+  }
+
+  /** `resetTimeoutMs(attempt)`; a function that throws or returns nonsense is reported, and the default used. */
+  private resetFor(attempt: number): number {
+    const reset = this.o.resetTimeoutMs;
+    if (typeof reset === 'number') return reset;
+    let ms: unknown;
+    try {
+      ms = reset(attempt);
+      duration(`resetTimeoutMs(${attempt})`, ms);
+      return ms as number;
+    } catch (error) {
+      this.events.report(this.name, error, 'resetTimeoutMs');
+      return DEFAULT_RESET_MS;
+    }
+  }
+
+  private reopen(reason: OpenReason, attempt: number, ms = this.resetFor(attempt)): void {
+    this.attempt = attempt;
+    this.moveTo({ kind: 'open', until: this.now() + ms }, 'open', reason, ms);
+  }
+
+  // ---- transitions: the one place where the state changes -------------------------------
+
+  private moveTo(next: Inner, event: 'open', reason: OpenReason, retryAfterMs: number): void;
+  private moveTo(next: Inner, event: 'close', reason: CloseReason): void;
+  private moveTo(next: Inner, event: 'halfOpen' | 'isolate' | 'disable'): void;
+  private moveTo(next: Inner, event: EventType, reason?: OpenReason | CloseReason, retryAfterMs?: number): void {
+    const from = this.s.kind;
+    this.s = next;
+    this.gen++;
+    if (next.kind === 'closed') {
+      this.window.reset();
+      this.run = 0;
+      this.attempt = 1;
+    }
+    const events = this.events;
+    const name = this.name;
+    if (events.wants(BIT[event])) {
+      events.emit(event, event === 'open' ? { name, reason, retryAfterMs } : event === 'close' ? { name, reason } : { name });
+    }
+    if (from !== next.kind && events.wants(BIT.stateChange)) {
+      events.emit('stateChange', { name, from, to: next.kind });
+    }
+  }
+
+  open(durationMs?: number): void {
+    if (durationMs !== undefined) duration('durationMs', durationMs);
+    this.reopen('manual', this.attempt, durationMs);
+  }
+
+  isolate(): void {
+    if (this.s.kind !== 'isolated') this.moveTo(ISOLATED, 'isolate');
+  }
+
+  disable(): void {
+    if (this.s.kind !== 'disabled') this.moveTo(DISABLED, 'disable');
+  }
+
+  close(): void {
+    this.moveTo(CLOSED, 'close', 'manual');
+  }
+
+  // ---- calls ------------------------------------------------------------------------------
+
+  execute<T>(fn: (ctx: CallContext) => T | PromiseLike<T>, options?: ExecuteOptions): Promise<Awaited<T>> {
+    return execute(this, fn, options);
+  }
+
+  wrap<A extends unknown[], R, This = unknown>(
+    fn: (this: This, ...args: A) => R | PromiseLike<R>,
+    options?: { fallback?: Fallback<A, NoInfer<Awaited<R>>> | undefined },
+  ): Guarded<A, Awaited<R>, This> {
+    const { fallback } = optionsObject('options', options);
+    return guard(this, fn, fallback as Fallback<A, Awaited<R>> | undefined);
+  }
+
+  acquire(): Permit {
+    const probe = this.enter();
+    return new ManualPermit(this, this.gen, this.startTime(probe), probe);
+  }
+
+  // ---- reading ----------------------------------------------------------------------------
+
+  stats(): BreakerStats {
+    const s = this.observe();
+    const w = this.window;
+    w.roll(this.now());
+    return {
+      name: this.name,
+      state: s.kind,
+      retryAfterMs: this.retryAfter(s),
+      inFlight: this.inFlight,
+      consecutiveFailures: this.run,
+      window: {
+        calls: w.calls,
+        failures: w.failures,
+        slowCalls: w.slowCalls,
+        failureRate: w.calls === 0 ? 0 : w.failures / w.calls,
+        slowCallRate: w.calls === 0 ? 0 : w.slowCalls / w.calls,
+      },
+      totals: { ...this.totals },
+    };
+  }
+
+  on(type: EventType | '*', handler: (...args: never[]) => void): () => void {
+    return this.events.own.on(type, handler);
+  }
+
+  off(type: EventType | '*', handler: (...args: never[]) => void): void {
+    this.events.own.off(type, handler);
+  }
+
+  toJSON(): BreakerSnapshot {
+    const s = this.observe();
+    const now = this.now();
+    return {
+      version: SNAPSHOT_VERSION,
+      name: this.name,
+      state: s.kind,
+      savedAt: this.lastRaw,
+      retryAfterMs: s.kind === 'open' ? Math.max(0, s.until - now) : null,
+      attempt: this.attempt,
+      consecutiveFailures: this.run,
+      window: this.window.save(now),
+      totals: { ...this.totals },
+    };
+  }
+
+  private restore(snapshot: BreakerSnapshot): void {
+    Object.assign(this.totals, snapshot.totals);
+    this.attempt = snapshot.attempt;
+    const now = this.now();
+    const elapsed = Math.max(0, this.lastRaw - snapshot.savedAt);
+    if (this.window.load(snapshot.window, now, elapsed)) this.run = snapshot.consecutiveFailures;
+    switch (snapshot.state) {
+      case 'open':
+        this.s = { kind: 'open', until: now + Math.max(0, (snapshot.retryAfterMs ?? 0) - elapsed) };
+        break;
+      case 'halfOpen':
+        this.s = { kind: 'open', until: now };
+        break;
+      case 'isolated':
+        this.s = ISOLATED;
+        break;
+      case 'disabled':
+        this.s = DISABLED;
+        break;
+      default:
+        this.s = CLOSED;
+    }
+  }
+}
+
+/** @internal A permit from `acquire()`: the first report counts. */
+class ManualPermit implements Permit {
+  private done = false;
+
+  constructor(
+    private readonly breaker: CircuitBreaker,
+    private readonly gen: number,
+    private readonly start: number,
+    private readonly probe: Probe | undefined,
+  ) {}
+
+  success(): void {
+    if (this.settle()) this.breaker.record(this.gen, this.start, this.probe, SUCCESS, undefined);
+  }
+
+  failure(...error: [unknown?]): void {
+    if (!this.settle()) return;
+    const outcome = error.length === 0 ? FAILURE : this.breaker.classifyError(error[0]);
+    this.breaker.record(this.gen, this.start, this.probe, outcome, error[0]);
+  }
+
+  ignore(): void {
+    if (this.settle()) this.breaker.record(this.gen, this.start, this.probe, IGNORED, undefined);
+  }
+
+  private settle(): boolean {
+    if (this.done) return false;
+    this.done = true;
+    return true;
+  }
+}
+
+/**
+ * Creates a circuit breaker. Every option is optional and validated here: a wrong type is a
+ * `TypeError`, a value out of range a `RangeError`, each naming the option and the value.
+ *
+ * @example
+ * ```ts
+ * import { createBreaker, isCircuitOpenError } from 'tripswitch';
+ *
+ * const breaker = createBreaker({ name: 'users-api', failureThreshold: 5, resetTimeoutMs: 10_000 });
+ * breaker.on('stateChange', ({ from, to }) => console.log(`users-api: ${from} -> ${to}`));
+ *
+ * try {
+ *   const user = await breaker.execute(async ({ signal }) => {
+ *     const response = await fetch('https://example.com/users/42', { signal });
+ *     return response.json();
+ *   });
+ * } catch (error) {
+ *   if (isCircuitOpenError(error)) console.log(`not trying: retry in ${error.retryAfterMs} ms`);
+ * }
+ * ```
+ */
+export function createBreaker(options?: BreakerOptions): Breaker {
+  return new CircuitBreaker(resolveOptions(options));
+}

@@ -1,0 +1,201 @@
+import type { CircuitBreaker } from './breaker.js';
+import { describe } from './describe.js';
+import { CallTimeoutError } from './errors.js';
+import { func, optionsObject } from './options.js';
+import { FAILURE, IGNORED, type Probe } from './outcome.js';
+import type { CallContext, ExecuteOptions, Fallback, Guarded } from './types.js';
+
+type Fn = (this: unknown, ...args: never[]) => unknown;
+
+/** The context handed to `execute`'s function. Its AbortController is made only when read. */
+class Context implements CallContext {
+  private controller: AbortController | undefined;
+  private aborted = false;
+  private reason: unknown;
+
+  get signal(): AbortSignal {
+    if (this.controller === undefined) {
+      this.controller = new AbortController();
+      if (this.aborted) this.controller.abort(this.reason);
+    }
+    return this.controller.signal;
+  }
+
+  abort(reason: unknown): void {
+    if (this.controller !== undefined) this.controller.abort(reason);
+    else if (!this.aborted) {
+      this.aborted = true;
+      this.reason = reason;
+    }
+  }
+}
+
+/**
+ * The fast path: no timeout, no caller signal, no fallback. The caller gets `fn`'s own
+ * promise; the outcome is counted on a side branch registered first, so the state is up to
+ * date by the time the caller sees the result.
+ */
+function invoke(b: CircuitBreaker, fn: Fn, thisArg: unknown, args: unknown[]): Promise<unknown> {
+  let probe: Probe | undefined;
+  try {
+    probe = b.enter();
+  } catch (rejection) {
+    return Promise.reject(rejection);
+  }
+  const gen = b.gen;
+  const start = b.startTime(probe);
+  let result: unknown;
+  try {
+    result = fn.apply(thisArg, args as never[]);
+  } catch (error) {
+    b.record(gen, start, probe, b.classifyError(error), error);
+    return Promise.reject(error);
+  }
+  const promise = result instanceof Promise ? result : Promise.resolve(result);
+  promise.then(
+    (value) => b.record(gen, start, probe, b.classifyValue(value), value),
+    (error) => b.record(gen, start, probe, b.classifyError(error), error),
+  );
+  return promise;
+}
+
+/**
+ * The full path: a timeout, a caller signal or a fallback is in play. Whatever settles first
+ * (the call, its timeout, the caller's abort) decides; later settlements are dropped.
+ */
+function invokeFull(
+  b: CircuitBreaker,
+  fn: Fn,
+  thisArg: unknown,
+  args: unknown[],
+  context: Context | undefined,
+  signal: AbortSignal | undefined,
+  fallback: Fallback<unknown[], unknown> | undefined,
+): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const fail = (error: unknown): void => {
+      if (fallback === undefined) {
+        reject(error);
+        return;
+      }
+      try {
+        resolve(fallback.call(thisArg, error, ...args));
+      } catch (fallbackError) {
+        reject(fallbackError);
+      }
+    };
+    if (signal?.aborted) return reject(signal.reason);
+    let probe: Probe | undefined;
+    try {
+      probe = b.enter();
+    } catch (rejection) {
+      return fail(rejection);
+    }
+    const gen = b.gen;
+    const start = b.startTime(probe);
+    const clock = b.o.clock;
+    let settled = false;
+    let timer: unknown;
+    const settle = (): boolean => {
+      if (settled) return false;
+      settled = true;
+      if (timer !== undefined) clock.clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      return true;
+    };
+    const onAbort = (): void => {
+      if (!settle()) return;
+      const reason = (signal as AbortSignal).reason;
+      b.record(gen, start, probe, IGNORED, reason);
+      context?.abort(reason);
+      reject(reason);
+    };
+    const timeoutMs = b.o.timeoutMs;
+    if (timeoutMs !== undefined) {
+      timer = clock.setTimeout(() => {
+        timer = undefined;
+        if (!settle()) return;
+        const error = new CallTimeoutError(b.name, timeoutMs);
+        b.timedOut(gen, start, probe, error);
+        context?.abort(error);
+        fail(error);
+      }, timeoutMs);
+    }
+    signal?.addEventListener('abort', onAbort, { once: true });
+    let result: unknown;
+    try {
+      result = fn.apply(thisArg, args as never[]);
+    } catch (error) {
+      result = Promise.reject(error);
+    }
+    Promise.resolve(result).then(
+      (value) => {
+        if (!settle()) return;
+        b.record(gen, start, probe, b.classifyValue(value), value);
+        resolve(value);
+      },
+      (error) => {
+        if (!settle()) return;
+        const outcome = b.classifyError(error);
+        b.record(gen, start, probe, outcome, error);
+        if (outcome === FAILURE) fail(error);
+        else reject(error);
+      },
+    );
+  });
+}
+
+function isAbortSignal(value: unknown): value is AbortSignal {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as AbortSignal).aborted === 'boolean' &&
+    typeof (value as AbortSignal).addEventListener === 'function'
+  );
+}
+
+/** @internal `breaker.execute`. */
+export function execute<T>(
+  b: CircuitBreaker,
+  fn: (ctx: CallContext) => T | PromiseLike<T>,
+  options: ExecuteOptions | undefined,
+): Promise<Awaited<T>> {
+  let signal: AbortSignal | undefined;
+  try {
+    func('fn', fn);
+    signal = optionsObject('options', options).signal as AbortSignal | undefined;
+    if (signal !== undefined && !isAbortSignal(signal)) {
+      throw new TypeError(`options.signal must be an AbortSignal, got ${describe(signal)}`);
+    }
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  const context = new Context();
+  const result =
+    signal === undefined && b.o.timeoutMs === undefined
+      ? invoke(b, fn as Fn, undefined, [context])
+      : invokeFull(b, fn as Fn, undefined, [context], context, signal, undefined);
+  return result as Promise<Awaited<T>>;
+}
+
+/** @internal `breaker.wrap`: `fn` guarded by `b`, keeping its arguments, result and `this`. */
+export function guard<A extends unknown[], R, This>(
+  b: CircuitBreaker,
+  fn: (this: This, ...args: A) => R | PromiseLike<R>,
+  fallback: Fallback<A, Awaited<R>> | undefined,
+): Guarded<A, Awaited<R>, This> {
+  func('fn', fn);
+  if (fallback !== undefined) func('fallback', fallback);
+  const f = fn as unknown as Fn;
+  const guarded =
+    fallback === undefined && b.o.timeoutMs === undefined
+      ? function (this: unknown, ...args: unknown[]) {
+          return invoke(b, f, this, args);
+        }
+      : function (this: unknown, ...args: unknown[]) {
+          return invokeFull(b, f, this, args, undefined, undefined, fallback as Fallback<unknown[], unknown> | undefined);
+        };
+  Object.defineProperty(guarded, 'name', { value: fn.name });
+  Object.defineProperty(guarded, 'breaker', { value: b, enumerable: true });
+  return guarded as unknown as Guarded<A, Awaited<R>, This>;
+}

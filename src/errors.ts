@@ -1,0 +1,126 @@
+import type { State } from './types.js';
+
+const OPEN_BRAND = Symbol.for('tripswitch.CircuitOpenError');
+const TIMEOUT_BRAND = Symbol.for('tripswitch.CallTimeoutError');
+
+/**
+ * Thrown (or rejected with) when the breaker turns a call away without running it.
+ *
+ * @example
+ * ```ts
+ * import { CircuitOpenError, createBreaker } from 'tripswitch';
+ *
+ * const breaker = createBreaker({ name: 'payments' });
+ * breaker.isolate();
+ * try {
+ *   await breaker.execute(() => 'never runs');
+ * } catch (error) {
+ *   if (error instanceof CircuitOpenError) console.log(error.state, error.retryAfterMs); // 'isolated' Infinity
+ * }
+ * ```
+ */
+export class CircuitOpenError extends Error {
+  /** Always `'ERR_CIRCUIT_OPEN'`. */
+  readonly code = 'ERR_CIRCUIT_OPEN' as const;
+  /** The name of the breaker that rejected the call. */
+  readonly breaker: string;
+  /** The breaker's state when it rejected the call: `'open'`, `'halfOpen'` or `'isolated'`. */
+  readonly state: State;
+  /** Milliseconds until the breaker may let a call through again; `Infinity` when isolated. */
+  readonly retryAfterMs: number;
+
+  constructor(breaker: string, state: State, retryAfterMs: number) {
+    super(
+      state === 'isolated'
+        ? `Circuit "${breaker}" is isolated: calls are rejected until it is closed`
+        : `Circuit "${breaker}" is ${state === 'open' ? 'open' : 'half-open with no probe slot free'}: retry after ${Math.ceil(retryAfterMs)} ms`,
+    );
+    this.breaker = breaker;
+    this.state = state;
+    this.retryAfterMs = retryAfterMs;
+  }
+
+  // Set on the prototype, not per instance: creating a rejection stays cheap.
+  declare readonly name: 'CircuitOpenError';
+}
+Object.defineProperty(CircuitOpenError.prototype, 'name', { value: 'CircuitOpenError' });
+Object.defineProperty(CircuitOpenError.prototype, OPEN_BRAND, { value: true });
+
+/**
+ * Rejected with when a call runs longer than the breaker's `timeoutMs`. The call counts as a
+ * failure and its `signal` aborts with this error as the reason.
+ *
+ * @example
+ * ```ts
+ * import { CallTimeoutError, createBreaker } from 'tripswitch';
+ *
+ * const breaker = createBreaker({ timeoutMs: 50 });
+ * try {
+ *   await breaker.execute(({ signal }) => fetch('https://example.com/slow', { signal }));
+ * } catch (error) {
+ *   if (error instanceof CallTimeoutError) console.log(`gave up after ${error.timeoutMs} ms`);
+ * }
+ * ```
+ */
+export class CallTimeoutError extends Error {
+  /** Always `'ERR_CALL_TIMEOUT'`. */
+  readonly code = 'ERR_CALL_TIMEOUT' as const;
+  /** The name of the breaker whose call timed out. */
+  readonly breaker: string;
+  /** The limit that was exceeded, in milliseconds. */
+  readonly timeoutMs: number;
+
+  constructor(breaker: string, timeoutMs: number) {
+    super(`Call through breaker "${breaker}" timed out after ${timeoutMs} ms`);
+    this.breaker = breaker;
+    this.timeoutMs = timeoutMs;
+  }
+
+  declare readonly name: 'CallTimeoutError';
+}
+Object.defineProperty(CallTimeoutError.prototype, 'name', { value: 'CallTimeoutError' });
+Object.defineProperty(CallTimeoutError.prototype, TIMEOUT_BRAND, { value: true });
+
+function branded(error: unknown, brand: symbol, code: string, name: string): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const e = error as Record<PropertyKey, unknown>;
+  return e[brand] === true || (e.code === code && e.name === name);
+}
+
+/**
+ * Tells whether `error` is a {@link CircuitOpenError}, including one thrown by another copy
+ * of tripswitch (a second version in `node_modules`, or the other of ESM and CommonJS).
+ *
+ * @example
+ * ```ts
+ * import { isCircuitOpenError, wrap } from 'tripswitch';
+ *
+ * const getUser = wrap(async (id: string) => ({ id }));
+ * try {
+ *   await getUser('42');
+ * } catch (error) {
+ *   if (isCircuitOpenError(error)) console.log(`retry in ${error.retryAfterMs} ms`);
+ * }
+ * ```
+ */
+export function isCircuitOpenError(error: unknown): error is CircuitOpenError {
+  return branded(error, OPEN_BRAND, 'ERR_CIRCUIT_OPEN', 'CircuitOpenError');
+}
+
+/**
+ * Tells whether `error` is a {@link CallTimeoutError}, including one thrown by another copy
+ * of tripswitch.
+ *
+ * @example
+ * ```ts
+ * import { isCallTimeoutError, wrap } from 'tripswitch';
+ *
+ * const slow = wrap(() => new Promise<void>(() => {}), { timeoutMs: 10 });
+ * await slow().catch((error) => {
+ *   if (isCallTimeoutError(error)) console.log(error.timeoutMs); // 10
+ * });
+ * ```
+ */
+export function isCallTimeoutError(error: unknown): error is CallTimeoutError {
+  return branded(error, TIMEOUT_BRAND, 'ERR_CALL_TIMEOUT', 'CallTimeoutError');
+}

@@ -1,0 +1,25 @@
+export type { BackoffOptions } from './backoff.js';
+export { exponentialBackoff } from './backoff.js';
+export { createBreaker } from './breaker.js';
+export type { Clock } from './clock.js';
+export { systemClock } from './clock.js';
+export { CallTimeoutError, CircuitOpenError, isCallTimeoutError, isCircuitOpenError } from './errors.js';
+export type { BreakerEvents, CallbackName, CloseReason, EventType, OpenReason } from './events.js';
+export type { BreakerOptions, WindowOptions } from './options.js';
+export type { BreakerSnapshot } from './snapshot.js';
+export type {
+  Breaker,
+  BreakerStats,
+  CallContext,
+  ExecuteOptions,
+  Fallback,
+  Guarded,
+  Listener,
+  Permit,
+  State,
+  TotalStats,
+  WildcardListener,
+  WindowStats,
+} from './types.js';
+export type { WrapOptions } from './wrap.js';
+export { wrap } from './wrap.js';

@@ -1,0 +1,255 @@
+import type { Clock } from './clock.js';
+import { systemClock } from './clock.js';
+import { describe } from './describe.js';
+import type { BreakerSnapshot } from './snapshot.js';
+
+/**
+ * A rate window: the last `size` calls, or the last `durationMs` kept as `buckets` slices.
+ *
+ * @example
+ * ```ts
+ * import type { WindowOptions } from 'tripswitch';
+ *
+ * const lastHundredCalls: WindowOptions = { size: 100 };
+ * const lastMinute: WindowOptions = { durationMs: 60_000, buckets: 12 };
+ * ```
+ */
+export type WindowOptions =
+  | { readonly size: number }
+  | {
+      readonly durationMs: number;
+      /** @default 10 */
+      readonly buckets?: number | undefined;
+    };
+
+/**
+ * How a breaker decides. Every field is optional; an option given as `undefined` counts as
+ * not given. Invalid options throw at creation: `TypeError` for a wrong type, `RangeError`
+ * for a value out of range.
+ *
+ * @example
+ * ```ts
+ * import { createBreaker, exponentialBackoff, type BreakerOptions } from 'tripswitch';
+ *
+ * const options: BreakerOptions = {
+ *   name: 'orders-db',
+ *   window: { durationMs: 30_000 },
+ *   failureRateThreshold: 0.5,
+ *   slowCallDurationMs: 2_000,
+ *   resetTimeoutMs: exponentialBackoff({ initialMs: 1_000, maxMs: 60_000 }),
+ *   timeoutMs: 5_000,
+ * };
+ * const breaker = createBreaker(options);
+ * ```
+ */
+export interface BreakerOptions {
+  /** Shown in errors, events and stats. @default 'breaker' */
+  readonly name?: string | undefined;
+  /** Consecutive mode: open after this many failures in a row; a success resets the run. @default 5 */
+  readonly failureThreshold?: number | undefined;
+  /** Rate mode, instead of consecutive mode. Not allowed together with `failureThreshold`. */
+  readonly window?: WindowOptions | undefined;
+  /** Rate mode: open when failures / calls in the window reach this; in (0, 1]. @default 0.5 */
+  readonly failureRateThreshold?: number | undefined;
+  /** Rate mode: no decision before the window holds this many calls (a count window uses min(this, size)). @default 10 */
+  readonly minimumCalls?: number | undefined;
+  /** A call lasting at least this many milliseconds is slow, success or failure alike. */
+  readonly slowCallDurationMs?: number | undefined;
+  /** Rate mode: open when slow calls / calls in the window reach this; in (0, 1]. @default 1 */
+  readonly slowCallRateThreshold?: number | undefined;
+  /**
+   * Milliseconds spent open before a probe is let through: a number, or a function of the
+   * attempt (1 on the first opening since the last close, plus one per failed probe round).
+   * @default 30000
+   */
+  readonly resetTimeoutMs?: number | ((attempt: number) => number) | undefined;
+  /** Probes let through in half-open; that many successes close the breaker. @default 1 */
+  readonly halfOpenMaxCalls?: number | undefined;
+  /** Per-call limit in milliseconds: the call rejects with `CallTimeoutError` and counts as a failure. */
+  readonly timeoutMs?: number | undefined;
+  /** An error for which this returns false is ignored: rethrown, counted as neither success nor failure. @default every error is a failure */
+  readonly isFailure?: ((error: unknown) => boolean) | undefined;
+  /** A resolved value for which this returns true counts as a failure; the caller still gets it. @default never */
+  readonly isResultFailure?: ((result: unknown) => boolean) | undefined;
+  /** Every read of time and every timer goes through it. @default systemClock */
+  readonly clock?: Clock | undefined;
+  /** A snapshot from `toJSON()` to resume from. */
+  readonly initialState?: BreakerSnapshot | undefined;
+}
+
+/** The names of every breaker option, to tell them apart from other options. @internal */
+export const BREAKER_OPTION_NAMES = [
+  'name',
+  'failureThreshold',
+  'window',
+  'failureRateThreshold',
+  'minimumCalls',
+  'slowCallDurationMs',
+  'slowCallRateThreshold',
+  'resetTimeoutMs',
+  'halfOpenMaxCalls',
+  'timeoutMs',
+  'isFailure',
+  'isResultFailure',
+  'clock',
+  'initialState',
+] as const satisfies readonly (keyof BreakerOptions)[];
+
+/** @internal The window, resolved. */
+export type WindowSpec =
+  | { readonly kind: 'consecutive' }
+  | { readonly kind: 'count'; readonly size: number }
+  | { readonly kind: 'time'; readonly durationMs: number; readonly buckets: number };
+
+/** @internal Options with defaults applied, validated. */
+export interface Resolved {
+  readonly name: string;
+  readonly failureThreshold: number;
+  readonly window: WindowSpec;
+  readonly failureRateThreshold: number;
+  readonly minimumCalls: number;
+  readonly slowCallDurationMs: number | undefined;
+  readonly slowCallRateThreshold: number;
+  readonly resetTimeoutMs: number | ((attempt: number) => number);
+  readonly halfOpenMaxCalls: number;
+  readonly timeoutMs: number | undefined;
+  readonly isFailure: ((error: unknown) => boolean) | undefined;
+  readonly isResultFailure: ((result: unknown) => boolean) | undefined;
+  readonly clock: Clock;
+  readonly initialState: BreakerSnapshot | undefined;
+}
+
+type Check = (name: string, value: unknown) => void;
+
+function number(name: string, value: unknown): asserts value is number {
+  if (typeof value !== 'number' || Number.isNaN(value)) {
+    throw new TypeError(`${name} must be a number, got ${describe(value)}`);
+  }
+}
+
+/** @internal An integer >= 1. */
+export const positiveInteger: Check = (name, value) => {
+  number(name, value);
+  if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be an integer >= 1, got ${value}`);
+};
+
+/** @internal A finite number > 0. */
+export const positiveDuration: Check = (name, value) => {
+  number(name, value);
+  if (!(value > 0) || !Number.isFinite(value)) throw new RangeError(`${name} must be a finite number > 0, got ${value}`);
+};
+
+/** @internal A finite number >= 0. */
+export const duration: Check = (name, value) => {
+  number(name, value);
+  if (!(value >= 0) || !Number.isFinite(value)) throw new RangeError(`${name} must be a finite number >= 0, got ${value}`);
+};
+
+const rate: Check = (name, value) => {
+  number(name, value);
+  if (!(value > 0 && value <= 1)) throw new RangeError(`${name} must be in (0, 1], got ${value}`);
+};
+
+/** @internal */
+export const func: Check = (name, value) => {
+  if (typeof value !== 'function') throw new TypeError(`${name} must be a function, got ${describe(value)}`);
+};
+
+function plainObject(name: string, value: unknown): asserts value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new TypeError(`${name} must be an object, got ${describe(value)}`);
+  }
+}
+
+/** @internal Throws when `options` is not an object or undefined. */
+export function optionsObject(name: string, options: unknown): Record<string, unknown> {
+  if (options === undefined) return {};
+  plainObject(name, options);
+  return options;
+}
+
+function resolveWindow(window: unknown): WindowSpec {
+  if (window === undefined) return { kind: 'consecutive' };
+  plainObject('window', window);
+  const { size, durationMs, buckets } = window;
+  if (size !== undefined && durationMs !== undefined) {
+    throw new TypeError('window takes either size or durationMs, not both');
+  }
+  if (size !== undefined) {
+    positiveInteger('window.size', size);
+    if (buckets !== undefined) throw new TypeError('window.buckets goes with window.durationMs, not window.size');
+    return { kind: 'count', size: size as number };
+  }
+  if (durationMs === undefined) throw new TypeError('window must have a size or a durationMs');
+  positiveDuration('window.durationMs', durationMs);
+  if (buckets !== undefined) positiveInteger('window.buckets', buckets);
+  return { kind: 'time', durationMs: durationMs as number, buckets: (buckets as number | undefined) ?? 10 };
+}
+
+function clockLike(value: unknown): asserts value is Clock {
+  plainOrFunctionObject('clock', value);
+  for (const method of ['now', 'setTimeout', 'clearTimeout'] as const) {
+    if (typeof (value as Record<string, unknown>)[method] !== 'function') {
+      throw new TypeError(`clock.${method} must be a function, got ${describe((value as Record<string, unknown>)[method])}`);
+    }
+  }
+}
+
+function plainOrFunctionObject(name: string, value: unknown): void {
+  if ((typeof value !== 'object' && typeof value !== 'function') || value === null) {
+    throw new TypeError(`${name} must be an object, got ${describe(value)}`);
+  }
+}
+
+const resetTimeout: Check = (name, value) => {
+  if (typeof value === 'function') return;
+  if (typeof value !== 'number') throw new TypeError(`${name} must be a number or a function, got ${describe(value)}`);
+  duration(name, value);
+};
+
+/**
+ * @internal Validates `options` and applies the defaults, into a new object. Keys that are
+ * neither breaker options nor in `otherKeys` are a `TypeError`, so a typo never goes unnoticed.
+ */
+export function resolveOptions(input: unknown, otherKeys: readonly string[] = []): Resolved {
+  const o = optionsObject('options', input);
+  for (const key of Object.keys(o)) {
+    if (!(BREAKER_OPTION_NAMES as readonly string[]).includes(key) && !otherKeys.includes(key)) {
+      throw new TypeError(`unknown option ${JSON.stringify(key)}`);
+    }
+  }
+  if (o.failureThreshold !== undefined && o.window !== undefined) {
+    throw new TypeError('failureThreshold (consecutive mode) and window (rate mode) cannot be given together');
+  }
+  const optional = <T>(name: string, check: Check, fallback: T): T => {
+    const value = o[name];
+    if (value === undefined) return fallback;
+    check(name, value);
+    return value as T;
+  };
+  const name = optional<string>(
+    'name',
+    (n, v) => {
+      if (typeof v !== 'string') throw new TypeError(`${n} must be a string, got ${describe(v)}`);
+      if (v === '') throw new RangeError(`${n} must not be empty`);
+    },
+    'breaker',
+  );
+  const resolved: Resolved = {
+    name,
+    failureThreshold: optional('failureThreshold', positiveInteger, 5),
+    window: resolveWindow(o.window),
+    failureRateThreshold: optional('failureRateThreshold', rate, 0.5),
+    minimumCalls: optional('minimumCalls', positiveInteger, 10),
+    slowCallDurationMs: optional<number | undefined>('slowCallDurationMs', duration, undefined),
+    slowCallRateThreshold: optional('slowCallRateThreshold', rate, 1),
+    resetTimeoutMs: optional<number | ((attempt: number) => number)>('resetTimeoutMs', resetTimeout, 30_000),
+    halfOpenMaxCalls: optional('halfOpenMaxCalls', positiveInteger, 1),
+    timeoutMs: optional<number | undefined>('timeoutMs', positiveDuration, undefined),
+    isFailure: optional<((error: unknown) => boolean) | undefined>('isFailure', func, undefined),
+    isResultFailure: optional<((result: unknown) => boolean) | undefined>('isResultFailure', func, undefined),
+    clock: optional<Clock>('clock', (_n, v) => clockLike(v), systemClock),
+    initialState: o.initialState as BreakerSnapshot | undefined,
+  };
+  return resolved;
+}

@@ -1,0 +1,14 @@
+/** @internal How a call ended, as counted. */
+export type Outcome = 0 | 1 | 2;
+/** @internal */
+export const SUCCESS = 0;
+/** @internal */
+export const FAILURE = 1;
+/** @internal */
+export const IGNORED = 2;
+
+/** @internal A probe let through in half-open, until it settles or expires. */
+export interface Probe {
+  /** In the breaker's monotonic time. */
+  readonly deadline: number;
+}

@@ -1,0 +1,116 @@
+import { describe } from './describe.js';
+import type { State, TotalStats } from './types.js';
+import type { WindowData } from './windows/window.js';
+
+/** @internal The snapshot format this version writes and reads. */
+export const SNAPSHOT_VERSION = 1;
+
+/**
+ * A breaker's state as plain JSON data, from `breaker.toJSON()`. Give it back as
+ * `initialState` to resume: after a restart, in another serverless invocation, or on another
+ * instance. Time spent between saving and restoring counts against the open period.
+ *
+ * @example
+ * ```ts
+ * import { createBreaker, type BreakerSnapshot } from 'tripswitch';
+ *
+ * const before = createBreaker({ name: 'api' });
+ * before.open(10_000);
+ * const saved: BreakerSnapshot = JSON.parse(JSON.stringify(before));
+ * const after = createBreaker({ name: 'api', initialState: saved });
+ * console.log(after.state); // 'open'
+ * ```
+ */
+export interface BreakerSnapshot {
+  readonly version: 1;
+  readonly name: string;
+  readonly state: State;
+  /** The clock's time when the snapshot was taken. */
+  readonly savedAt: number;
+  /** While open: milliseconds left at `savedAt`; otherwise null. */
+  readonly retryAfterMs: number | null;
+  readonly attempt: number;
+  readonly consecutiveFailures: number;
+  /** The window's contents, with the settings they were counted under. */
+  readonly window: WindowData;
+  readonly totals: TotalStats;
+}
+
+const STATES: readonly State[] = ['closed', 'open', 'halfOpen', 'isolated', 'disabled'];
+const TOTALS: readonly (keyof TotalStats)[] = ['calls', 'successes', 'failures', 'ignored', 'rejected', 'timeouts'];
+
+function fail(path: string, expected: string, value: unknown): never {
+  throw new TypeError(`initialState${path} must be ${expected}, got ${describe(value)}`);
+}
+
+function object(path: string, value: unknown): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(path, 'an object', value);
+  return value as Record<string, unknown>;
+}
+
+function count(path: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) fail(path, 'an integer >= 0', value);
+  return value;
+}
+
+function counts(path: string, value: unknown, length?: number): number[] {
+  if (!Array.isArray(value) || (length !== undefined && value.length !== length)) {
+    fail(path, length === undefined ? 'an array' : `an array of ${length} numbers`, value);
+  }
+  return value.map((v, i) => count(`${path}[${i}]`, v));
+}
+
+function windowData(value: unknown): WindowData {
+  const w = object('.window', value);
+  switch (w.kind) {
+    case 'consecutive':
+      return {
+        kind: 'consecutive',
+        calls: count('.window.calls', w.calls),
+        failures: count('.window.failures', w.failures),
+        slowCalls: count('.window.slowCalls', w.slowCalls),
+      };
+    case 'count':
+      return { kind: 'count', size: count('.window.size', w.size), outcomes: counts('.window.outcomes', w.outcomes) };
+    case 'time': {
+      if (typeof w.durationMs !== 'number' || !(w.durationMs > 0)) fail('.window.durationMs', 'a number > 0', w.durationMs);
+      if (!Array.isArray(w.slices)) fail('.window.slices', 'an array', w.slices);
+      return {
+        kind: 'time',
+        durationMs: w.durationMs,
+        buckets: count('.window.buckets', w.buckets),
+        slices: w.slices.map((s, i) => counts(`.window.slices[${i}]`, s, 4) as [number, number, number, number]),
+      };
+    }
+    default:
+      return fail('.window.kind', "'consecutive', 'count' or 'time'", w.kind);
+  }
+}
+
+/** @internal Checks that `value` is a snapshot this version can read; returns a copy. */
+export function parseSnapshot(value: unknown): BreakerSnapshot {
+  const s = object('', value);
+  if (s.version !== SNAPSHOT_VERSION) fail('.version', String(SNAPSHOT_VERSION), s.version);
+  if (typeof s.name !== 'string') fail('.name', 'a string', s.name);
+  if (!STATES.includes(s.state as State)) fail('.state', `one of ${STATES.join(', ')}`, s.state);
+  if (typeof s.savedAt !== 'number' || !Number.isFinite(s.savedAt)) fail('.savedAt', 'a finite number', s.savedAt);
+  const open = s.state === 'open';
+  if (open ? typeof s.retryAfterMs !== 'number' || !(s.retryAfterMs >= 0) : s.retryAfterMs !== null) {
+    fail('.retryAfterMs', open ? 'a number >= 0 when open' : 'null unless open', s.retryAfterMs);
+  }
+  const attempt = count('.attempt', s.attempt);
+  if (attempt < 1) fail('.attempt', 'an integer >= 1', attempt);
+  const totals = object('.totals', s.totals);
+  const parsedTotals = Object.fromEntries(TOTALS.map((k) => [k, count(`.totals.${k}`, totals[k])])) as unknown as TotalStats;
+  return {
+    version: SNAPSHOT_VERSION,
+    name: s.name,
+    state: s.state as State,
+    savedAt: s.savedAt,
+    retryAfterMs: s.retryAfterMs as number | null,
+    attempt,
+    consecutiveFailures: count('.consecutiveFailures', s.consecutiveFailures),
+    window: windowData(s.window),
+    totals: parsedTotals,
+  };
+}
