@@ -56,10 +56,14 @@ export class CircuitBreaker implements Breaker {
   private mono: number;
   private lastRaw: number;
 
-  constructor(options: Resolved, parent?: Hub) {
+  /** @internal Told of every state change, after it is made (a registry keeps its order with it). */
+  private readonly onMove: ((breaker: CircuitBreaker, to: State) => void) | undefined;
+
+  constructor(options: Resolved, parent?: Hub, onMove?: (breaker: CircuitBreaker, to: State) => void) {
     this.o = options;
     this.name = options.name;
     this.events = new Emit(new Hub(), parent);
+    this.onMove = onMove;
     const w = options.window;
     this.window =
       w.kind === 'consecutive'
@@ -283,9 +287,11 @@ export class CircuitBreaker implements Breaker {
       this.run = 0;
       this.attempt = 1;
     }
+    this.onMove?.(this, next.kind);
     const events = this.events;
     const name = this.name;
-    if (events.wants(BIT[event])) {
+    // close() on a closed breaker only resets it: no event.
+    if (events.wants(BIT[event]) && !(event === 'close' && from === 'closed')) {
       events.emit(event, event === 'open' ? { name, reason, retryAfterMs } : event === 'close' ? { name, reason } : { name });
     }
     if (from !== next.kind && events.wants(BIT.stateChange)) {

@@ -6,6 +6,8 @@ export { systemClock } from './clock.js';
 export { CallTimeoutError, CircuitOpenError, isCallTimeoutError, isCircuitOpenError } from './errors.js';
 export type { BreakerEvents, CallbackName, CloseReason, EventType, OpenReason } from './events.js';
 export type { BreakerOptions, WindowOptions } from './options.js';
+export type { Registry, RegistryOptions } from './registry.js';
+export { createRegistry } from './registry.js';
 export type { BreakerSnapshot } from './snapshot.js';
 export type {
   Breaker,

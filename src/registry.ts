@@ -1,0 +1,167 @@
+import { CircuitBreaker } from './breaker.js';
+import { describe } from './describe.js';
+import { type EventType, Hub } from './events.js';
+import { type BreakerOptions, positiveInteger, resolveOptions } from './options.js';
+import type { Breaker, Listener, State, WildcardListener } from './types.js';
+
+/**
+ * Options of {@link createRegistry}: the options of every breaker it makes (except `name`,
+ * which is the key, and `initialState`), and its bound.
+ *
+ * @example
+ * ```ts
+ * import { createRegistry, type RegistryOptions } from 'tripswitch';
+ *
+ * const options: RegistryOptions = { failureThreshold: 3, resetTimeoutMs: 5_000, maxSize: 500 };
+ * const perHost = createRegistry(options);
+ * ```
+ */
+export interface RegistryOptions extends Omit<BreakerOptions, 'name' | 'initialState'> {
+  /** The most breakers held at once. @default 1000 */
+  readonly maxSize?: number | undefined;
+}
+
+/**
+ * Breakers by key, made on first use and bounded in number. When full, making a new one
+ * evicts the least recently used closed breaker, or, when none is closed, the least recently
+ * used of all: a flood of new keys cannot flush out the breakers that are protecting
+ * something. Iterates over `[key, breaker]` pairs, as a `Map` does.
+ *
+ * @example
+ * ```ts
+ * import { createRegistry } from 'tripswitch';
+ *
+ * const breakers = createRegistry({ failureThreshold: 5 });
+ * breakers.on('open', (event) => console.log(`${event.name} opened`)); // event.name is the key
+ * const api = breakers.get('api.example.com');
+ * await api.execute(() => fetch('https://api.example.com/health'));
+ * for (const [key, breaker] of breakers) console.log(key, breaker.state);
+ * ```
+ */
+export interface Registry extends Iterable<[string, Breaker]> {
+  /** The breaker for `key`, made on first use and named `key`. The only method that counts as a use. */
+  get(key: string): Breaker;
+  has(key: string): boolean;
+  /** Forgets the breaker for `key`; true when there was one. */
+  delete(key: string): boolean;
+  /** How many breakers are held. */
+  readonly size: number;
+  keys(): IterableIterator<string>;
+  values(): IterableIterator<Breaker>;
+  entries(): IterableIterator<[string, Breaker]>;
+  /** Subscribes to one event type of every breaker held; returns the function that unsubscribes. */
+  on<K extends EventType>(type: K, handler: Listener<K>): () => void;
+  on(type: '*', handler: WildcardListener): () => void;
+  off<K extends EventType>(type: K, handler: Listener<K>): void;
+  off(type: '*', handler: WildcardListener): void;
+}
+
+/** @internal */
+export class BreakerRegistry implements Registry {
+  /** Every breaker, least recently used first. */
+  private readonly all = new Map<string, CircuitBreaker>();
+  /** The closed ones, least recently used first: evicted before any other. */
+  private readonly closed = new Map<string, CircuitBreaker>();
+  private readonly hub = new Hub();
+  private readonly track = (breaker: CircuitBreaker, to: State): void => {
+    if (this.all.get(breaker.name) !== breaker) return;
+    if (to === 'closed') this.closed.set(breaker.name, breaker);
+    else this.closed.delete(breaker.name);
+  };
+
+  constructor(
+    private readonly options: ReturnType<typeof resolveOptions>,
+    private readonly maxSize: number,
+  ) {}
+
+  get(key: string): Breaker {
+    checkKey(key);
+    const all = this.all;
+    let breaker = all.get(key);
+    if (breaker !== undefined) {
+      all.delete(key);
+      all.set(key, breaker);
+      if (this.closed.delete(key)) this.closed.set(key, breaker);
+      return breaker;
+    }
+    if (all.size >= this.maxSize) this.evict();
+    breaker = new CircuitBreaker({ ...this.options, name: key }, this.hub, this.track);
+    all.set(key, breaker);
+    this.closed.set(key, breaker);
+    return breaker;
+  }
+
+  private evict(): void {
+    const victim = this.closed.keys().next();
+    this.delete(victim.done ? (this.all.keys().next().value as string) : victim.value);
+  }
+
+  has(key: string): boolean {
+    return this.all.has(key);
+  }
+
+  delete(key: string): boolean {
+    this.closed.delete(key);
+    return this.all.delete(key);
+  }
+
+  get size(): number {
+    return this.all.size;
+  }
+
+  keys(): IterableIterator<string> {
+    return this.all.keys();
+  }
+
+  values(): IterableIterator<Breaker> {
+    return this.all.values();
+  }
+
+  entries(): IterableIterator<[string, Breaker]> {
+    return this.all.entries();
+  }
+
+  [Symbol.iterator](): IterableIterator<[string, Breaker]> {
+    return this.all.entries();
+  }
+
+  on(type: EventType | '*', handler: (...args: never[]) => void): () => void {
+    return this.hub.on(type, handler);
+  }
+
+  off(type: EventType | '*', handler: (...args: never[]) => void): void {
+    this.hub.off(type, handler);
+  }
+}
+
+function checkKey(key: unknown): asserts key is string {
+  if (typeof key !== 'string') throw new TypeError(`key must be a string, got ${describe(key)}`);
+  if (key === '') throw new RangeError('key must not be empty');
+}
+
+/**
+ * Creates a {@link Registry}: breakers by key, all with the same options, at most `maxSize`.
+ * Its `on`/`off` receive the events of all its breakers; each event's `name` is the key.
+ *
+ * @example
+ * ```ts
+ * import { createRegistry } from 'tripswitch';
+ *
+ * const tenants = createRegistry({ window: { size: 50 }, maxSize: 10_000 });
+ * const guarded = (tenant: string) => tenants.get(tenant).execute(() => `work for ${tenant}`);
+ * await guarded('acme');
+ * ```
+ */
+export function createRegistry(options?: RegistryOptions): Registry {
+  const o = options as Record<string, unknown> | undefined;
+  if (o !== undefined && o !== null && typeof o === 'object') {
+    if (o.name !== undefined) throw new TypeError('name cannot be given to a registry: each breaker is named by its key');
+    if (o.initialState !== undefined) {
+      throw new TypeError('initialState cannot be given to a registry: restore a breaker with createBreaker instead');
+    }
+  }
+  const resolved = resolveOptions(options, ['maxSize']);
+  const maxSize = o?.maxSize ?? 1000;
+  positiveInteger('maxSize', maxSize);
+  return new BreakerRegistry(resolved, maxSize as number);
+}
