@@ -137,10 +137,8 @@ export class CircuitBreaker implements Breaker {
   }
 
   /** @internal The start time of a call, when anything will need its duration; else NaN. */
-  startTime(probe: Probe | undefined): number {
-    return this.timed || (probe !== undefined && this.s.kind === 'halfOpen') || this.events.wants(OUTCOME_BITS)
-      ? this.now()
-      : Number.NaN;
+  startTime(): number {
+    return this.timed || this.events.wants(OUTCOME_BITS) ? this.now() : Number.NaN;
   }
 
   private retryAfter(s: Inner): number {
@@ -332,7 +330,7 @@ export class CircuitBreaker implements Breaker {
 
   acquire(): Permit {
     const probe = this.enter();
-    return new ManualPermit(this, this.gen, this.startTime(probe), probe);
+    return new ManualPermit(this, this.gen, this.startTime(), probe);
   }
 
   // ---- reading ----------------------------------------------------------------------------

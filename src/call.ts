@@ -43,7 +43,7 @@ function invoke(b: CircuitBreaker, fn: Fn, thisArg: unknown, args: unknown[]): P
     return Promise.reject(rejection);
   }
   const gen = b.gen;
-  const start = b.startTime(probe);
+  const start = b.startTime();
   let result: unknown;
   try {
     result = fn.apply(thisArg, args as never[]);
@@ -92,7 +92,7 @@ function invokeFull(
       return fail(rejection);
     }
     const gen = b.gen;
-    const start = b.startTime(probe);
+    const start = b.startTime();
     const clock = b.o.clock;
     let settled = false;
     let timer: unknown;
