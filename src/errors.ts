@@ -41,6 +41,7 @@ export class CircuitOpenError extends Error {
   }
 
   // Set on the prototype, not per instance: creating a rejection stays cheap.
+  /** Always `'CircuitOpenError'`. */
   declare readonly name: 'CircuitOpenError';
 }
 Object.defineProperty(CircuitOpenError.prototype, 'name', { value: 'CircuitOpenError' });
@@ -76,6 +77,7 @@ export class CallTimeoutError extends Error {
     this.timeoutMs = timeoutMs;
   }
 
+  /** Always `'CallTimeoutError'`. */
   declare readonly name: 'CallTimeoutError';
 }
 Object.defineProperty(CallTimeoutError.prototype, 'name', { value: 'CallTimeoutError' });

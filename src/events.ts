@@ -2,11 +2,46 @@ import mittImport, { type Emitter, type EventHandlerList, type WildCardEventHand
 import { describe } from './describe.js';
 import type { State } from './types.js';
 
-/** Why the breaker opened. */
+/**
+ * Why the breaker opened: too many failures in a row, a failure or slow-call rate reached in
+ * the window, a failed probe, or `open()`.
+ *
+ * @example
+ * ```ts
+ * import { createBreaker, type OpenReason } from 'tripswitch';
+ *
+ * const breaker = createBreaker();
+ * breaker.on('open', ({ reason }: { reason: OpenReason }) => {
+ *   if (reason === 'probeFailed') console.log('still down after a probe');
+ * });
+ * ```
+ */
 export type OpenReason = 'failures' | 'failureRate' | 'slowCallRate' | 'probeFailed' | 'manual';
-/** Why the breaker closed. */
+/**
+ * Why the breaker closed: enough probes succeeded, or `close()` was called.
+ *
+ * @example
+ * ```ts
+ * import { createBreaker, type CloseReason } from 'tripswitch';
+ *
+ * const breaker = createBreaker();
+ * breaker.on('close', ({ reason }: { reason: CloseReason }) => console.log(`closed: ${reason}`));
+ * ```
+ */
 export type CloseReason = 'probesSucceeded' | 'manual';
-/** Which user callback threw, in a `callbackError` event. */
+/**
+ * Which user callback threw, in a `callbackError` event.
+ *
+ * @example
+ * ```ts
+ * import { createBreaker, type CallbackName } from 'tripswitch';
+ *
+ * const breaker = createBreaker();
+ * breaker.on('callbackError', ({ callback, error }: { callback: CallbackName; error: unknown }) => {
+ *   console.error(`a ${callback} callback threw`, error);
+ * });
+ * ```
+ */
 export type CallbackName = 'listener' | 'isFailure' | 'isResultFailure' | 'resetTimeoutMs';
 
 /**
@@ -29,26 +64,98 @@ export type CallbackName = 'listener' | 'isFailure' | 'isResultFailure' | 'reset
  * ```
  */
 export type BreakerEvents = {
-  open: { name: string; reason: OpenReason; retryAfterMs: number };
-  halfOpen: { name: string };
-  close: { name: string; reason: CloseReason };
-  isolate: { name: string };
-  disable: { name: string };
+  /** The breaker opened: calls are rejected until `retryAfterMs` has passed. */
+  open: {
+    /** The breaker's name (in a registry, its key). */
+    name: string;
+    /** What opened it. */
+    reason: OpenReason;
+    /** Milliseconds until a probe may be let through. */
+    retryAfterMs: number;
+  };
+  /** The open period is over: probes may be let through. */
+  halfOpen: {
+    /** The breaker's name. */
+    name: string;
+  };
+  /** The breaker closed: calls run again, with an empty window. */
+  close: {
+    /** The breaker's name. */
+    name: string;
+    /** What closed it. */
+    reason: CloseReason;
+  };
+  /** `isolate()` was called: every call is rejected until `close()`. */
+  isolate: {
+    /** The breaker's name. */
+    name: string;
+  };
+  /** `disable()` was called: every call runs and the state never changes until `close()`. */
+  disable: {
+    /** The breaker's name. */
+    name: string;
+  };
   /** After the specific event (`open`, `halfOpen`, `close`, `isolate`, `disable`). */
-  stateChange: { name: string; from: State; to: State };
-  reject: { name: string; state: State; retryAfterMs: number };
-  success: { name: string; durationMs: number };
+  stateChange: {
+    /** The breaker's name. */
+    name: string;
+    /** The state left. */
+    from: State;
+    /** The state entered. */
+    to: State;
+  };
+  /** A call was turned away without running. */
+  reject: {
+    /** The breaker's name. */
+    name: string;
+    /** The state that rejected it: `'open'`, `'halfOpen'` or `'isolated'`. */
+    state: State;
+    /** Milliseconds until a call may be let through; `Infinity` when isolated. */
+    retryAfterMs: number;
+  };
+  /** A call succeeded. */
+  success: {
+    /** The breaker's name. */
+    name: string;
+    /** How long the call took, in milliseconds of the breaker's clock. */
+    durationMs: number;
+  };
   /** Failures, timeouts and result failures. For a result failure, `error` is the resolved value. */
-  failure: { name: string; error: unknown; durationMs: number };
-  ignore: { name: string; error: unknown };
+  failure: {
+    /** The breaker's name. */
+    name: string;
+    /** The error thrown, the `CallTimeoutError`, or the value `isResultFailure` rejected. */
+    error: unknown;
+    /** How long the call took, in milliseconds of the breaker's clock. */
+    durationMs: number;
+  };
+  /** An outcome counted as neither success nor failure (`isFailure` returned false, or the caller aborted). */
+  ignore: {
+    /** The breaker's name. */
+    name: string;
+    /** The error that was ignored. */
+    error: unknown;
+  };
   /** Before the timed-out call's `failure`. */
-  timeout: { name: string; timeoutMs: number };
+  timeout: {
+    /** The breaker's name. */
+    name: string;
+    /** The limit that was exceeded. */
+    timeoutMs: number;
+  };
   /**
    * A user callback threw: a listener, `isFailure`, `isResultFailure` or `resetTimeoutMs`.
    * The call's result and the breaker's state are unaffected. With no listener for this
    * event, the error is rethrown asynchronously (as `EventTarget` does), so it is never lost.
    */
-  callbackError: { name: string; error: unknown; callback: CallbackName };
+  callbackError: {
+    /** The breaker's name. */
+    name: string;
+    /** What the callback threw (or, for `resetTimeoutMs`, the error describing the bad value). */
+    error: unknown;
+    /** Which callback it was. */
+    callback: CallbackName;
+  };
 };
 
 /**

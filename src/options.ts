@@ -15,10 +15,14 @@ import type { BreakerSnapshot } from './snapshot.js';
  * ```
  */
 export type WindowOptions =
-  | { readonly size: number }
   | {
+      /** A count window: the last `size` calls. An integer >= 1. */
+      readonly size: number;
+    }
+  | {
+      /** A time window: the calls of the last `durationMs` milliseconds. */
       readonly durationMs: number;
-      /** @default 10 */
+      /** How many slices the duration is kept as: outcomes age out one slice at a time. @default 10 */
       readonly buckets?: number | undefined;
     };
 

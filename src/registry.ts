@@ -41,18 +41,25 @@ export interface RegistryOptions extends Omit<BreakerOptions, 'name' | 'initialS
 export interface Registry extends Iterable<[string, Breaker]> {
   /** The breaker for `key`, made on first use and named `key`. The only method that counts as a use. */
   get(key: string): Breaker;
+  /** Whether a breaker is held for `key`; does not count as a use. */
   has(key: string): boolean;
   /** Forgets the breaker for `key`; true when there was one. */
   delete(key: string): boolean;
   /** How many breakers are held. */
   readonly size: number;
+  /** The keys held, least recently used first. */
   keys(): IterableIterator<string>;
+  /** The breakers held, least recently used first. */
   values(): IterableIterator<Breaker>;
+  /** The `[key, breaker]` pairs held, least recently used first. */
   entries(): IterableIterator<[string, Breaker]>;
   /** Subscribes to one event type of every breaker held; returns the function that unsubscribes. */
   on<K extends EventType>(type: K, handler: Listener<K>): () => void;
+  /** Subscribes to every event of every breaker held; returns the function that unsubscribes. */
   on(type: '*', handler: WildcardListener): () => void;
+  /** Unsubscribes a handler given to `on`. */
   off<K extends EventType>(type: K, handler: Listener<K>): void;
+  /** Unsubscribes a handler given to `on('*', ...)`. */
   off(type: '*', handler: WildcardListener): void;
 }
 
@@ -64,10 +71,22 @@ export class BreakerRegistry implements Registry {
   private readonly closed = new Map<string, CircuitBreaker>();
   private readonly hub = new Hub();
   private readonly track = (breaker: CircuitBreaker, to: State): void => {
-    if (this.all.get(breaker.name) !== breaker) return;
-    if (to === 'closed') this.closed.set(breaker.name, breaker);
-    else this.closed.delete(breaker.name);
+    const key = breaker.name;
+    if (this.all.get(key) !== breaker) return;
+    if (to !== 'closed') this.closed.delete(key);
+    else if (!this.closed.has(key)) this.addClosed(key);
   };
+
+  /**
+   * Adds a breaker that has just closed to `closed`, at its place in the order of use (closing
+   * is not a use). Closings are rare next to `get`, so a pass over `all` is affordable.
+   */
+  private addClosed(key: string): void {
+    const closed = this.closed;
+    for (const [k, breaker] of this.all) {
+      if (k === key || closed.delete(k)) closed.set(k, breaker);
+    }
+  }
 
   constructor(
     private readonly options: ReturnType<typeof resolveOptions>,

@@ -22,17 +22,23 @@ export const SNAPSHOT_VERSION = 1;
  * ```
  */
 export interface BreakerSnapshot {
+  /** The format's version; a snapshot with another version is a `TypeError` when restored. */
   readonly version: 1;
+  /** The name of the breaker it was taken from. */
   readonly name: string;
+  /** The state when it was taken; a half-open one restores as open with its probe due at once. */
   readonly state: State;
   /** The clock's time when the snapshot was taken. */
   readonly savedAt: number;
   /** While open: milliseconds left at `savedAt`; otherwise null. */
   readonly retryAfterMs: number | null;
+  /** The opening attempt, for `resetTimeoutMs(attempt)`. */
   readonly attempt: number;
+  /** The run of failures in a row. */
   readonly consecutiveFailures: number;
   /** The window's contents, with the settings they were counted under. */
   readonly window: WindowData;
+  /** The counters, restored as they were. */
   readonly totals: TotalStats;
 }
 

@@ -126,8 +126,11 @@ export interface Permit {
  * ```
  */
 export interface WindowStats {
+  /** Outcomes counted in the window (ignored ones excluded). */
   calls: number;
+  /** Failures among them, timeouts and result failures included. */
   failures: number;
+  /** Slow calls among them (lasting at least `slowCallDurationMs`). */
   slowCalls: number;
   /** failures / calls; 0 when the window is empty. */
   failureRate: number;
@@ -149,12 +152,15 @@ export interface WindowStats {
 export interface TotalStats {
   /** Calls let through. */
   calls: number;
+  /** Calls that succeeded. */
   successes: number;
   /** Failures, timeouts and result failures included. */
   failures: number;
+  /** Outcomes counted as neither success nor failure. */
   ignored: number;
   /** Calls turned away by `execute`, a guarded function or `acquire`. */
   rejected: number;
+  /** Calls that ran longer than `timeoutMs` (also counted in `failures`). */
   timeouts: number;
 }
 
@@ -170,7 +176,9 @@ export interface TotalStats {
  * ```
  */
 export interface BreakerStats {
+  /** The breaker's name. */
   name: string;
+  /** The state, after applying any transition that was due. */
   state: State;
   /** Milliseconds until a call may be let through: 0 when one may be now, `Infinity` when isolated. */
   retryAfterMs: number;
@@ -178,7 +186,9 @@ export interface BreakerStats {
   inFlight: number;
   /** Failures in a row among the outcomes counted towards the state. */
   consecutiveFailures: number;
+  /** Counts over the window: the rate window, or the outcomes since the last close in consecutive mode. */
   window: WindowStats;
+  /** Counters since the breaker was made (or since the snapshot it was restored from). */
   totals: TotalStats;
 }
 

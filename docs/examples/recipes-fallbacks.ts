@@ -1,0 +1,24 @@
+import { isCircuitOpenError, wrap } from 'tripswitch';
+
+const cache = new Map<string, string[]>();
+
+// The fallback runs when the breaker rejects or the call fails (timeouts included); it gets the
+// error and the call's arguments, and its result becomes the call's result.
+export const recommendations = wrap(
+  async (userId: string): Promise<string[]> => {
+    const response = await fetch(`https://reco.example.com/users/${userId}`);
+    if (!response.ok) throw new Error(`reco answered ${response.status}`);
+    const items = (await response.json()) as string[];
+    cache.set(userId, items);
+    return items;
+  },
+  {
+    name: 'recommendations',
+    failureThreshold: 3,
+    timeoutMs: 300,
+    fallback: (error, userId) => {
+      if (!isCircuitOpenError(error)) console.warn('recommendations failed:', error);
+      return cache.get(userId) ?? ['bestsellers']; // stale, or a safe default
+    },
+  },
+);
