@@ -83,9 +83,10 @@ export class CircuitBreaker implements Breaker {
    */
   now(): number {
     const raw = this.o.clock.now();
-    const step = raw - this.lastRaw;
-    if (step > 0) this.mono += step;
-    if (typeof raw === 'number' && Number.isFinite(raw)) this.lastRaw = raw;
+    // A reading that is not a finite number is no time at all: Infinity would stick forever.
+    if (typeof raw !== 'number' || !Number.isFinite(raw)) return this.mono;
+    if (raw > this.lastRaw) this.mono += raw - this.lastRaw;
+    this.lastRaw = raw;
     return this.mono;
   }
 
