@@ -1,8 +1,10 @@
 // Checks the built package against its package.json: every `exports` target exists, the
-// `typesVersions` fallback lists every subpath, each entry loads as ESM and as CommonJS, and
-// the root entry pulls in no adapter code.
-import { existsSync, readFileSync } from 'node:fs';
+// `typesVersions` fallback lists every subpath, each entry loads as ESM and as CommonJS (also
+// installed alone, with mitt and no framework), and the root entry pulls in no adapter code.
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -44,10 +46,41 @@ const visit = (file) => {
 visit(pkg.exports['.'].import.default);
 for (const file of seen) if (file.includes('adapters')) problems.push(`the root entry pulls in ${file}`);
 
+// Install the package alone (with mitt, without Express, Koa or Hono) and load every entry
+// point by its public name, as ESM and as CommonJS, in a fresh process.
+const alone = mkdtempSync(join(tmpdir(), 'tripswitch-alone-'));
+try {
+  const home = join(alone, 'node_modules', 'tripswitch');
+  cpSync('dist', join(home, 'dist'), { recursive: true });
+  cpSync('package.json', join(home, 'package.json'));
+  cpSync('node_modules/mitt', join(alone, 'node_modules', 'mitt'), { recursive: true });
+  const names = Object.keys(pkg.exports)
+    .filter((subpath) => subpath !== './package.json')
+    .map((subpath) => `${pkg.name}${subpath.slice(1)}`);
+  const probe = `
+    import { createRequire } from 'node:module';
+    const require = createRequire(import.meta.url);
+    const failed = [];
+    for (const framework of ['express', 'koa', 'hono']) {
+      try { require.resolve(framework); failed.push(framework + ' is installed'); } catch {}
+    }
+    for (const name of ${JSON.stringify(names)}) {
+      try { if (Object.keys(await import(name)).length === 0) failed.push(name + ': no ESM exports'); } catch (e) { failed.push(name + ' (ESM): ' + e.message); }
+      try { if (Object.keys(require(name)).length === 0) failed.push(name + ': no CommonJS exports'); } catch (e) { failed.push(name + ' (CommonJS): ' + e.message); }
+    }
+    console.log(JSON.stringify(failed));
+  `;
+  writeFileSync(join(alone, 'probe.mjs'), probe);
+  const failed = JSON.parse(execFileSync(process.execPath, ['probe.mjs'], { cwd: alone, encoding: 'utf8' }));
+  for (const f of failed) problems.push(`installed without frameworks: ${f}`);
+} finally {
+  rmSync(alone, { recursive: true, force: true });
+}
+
 if (problems.length > 0) {
   for (const p of problems) console.error(`check-package: ${p}`);
   process.exit(1);
 }
 console.log(
-  `check-package: ${Object.keys(pkg.exports).length - 1} entry points built, loadable as ESM and CommonJS; the root entry holds ${seen.size} modules and no adapter`,
+  `check-package: ${Object.keys(pkg.exports).length - 1} entry points built, loadable as ESM and CommonJS; also without any framework installed; the root entry holds ${seen.size} modules and no adapter`,
 );

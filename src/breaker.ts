@@ -2,7 +2,7 @@ import { execute, guard } from './call.js';
 import { CircuitOpenError } from './errors.js';
 import { BIT, type CloseReason, Emit, type EventType, Hub, type OpenReason } from './events.js';
 import type { BreakerOptions } from './options.js';
-import { duration, optionsObject, type Resolved, resolveOptions } from './options.js';
+import { duration, knownKeys, optionsObject, type Resolved, resolveOptions } from './options.js';
 import { FAILURE, IGNORED, type Outcome, type Probe, SUCCESS } from './outcome.js';
 import { type BreakerSnapshot, parseSnapshot, SNAPSHOT_VERSION } from './snapshot.js';
 import type {
@@ -325,7 +325,7 @@ export class CircuitBreaker implements Breaker {
     fn: (this: This, ...args: A) => R | PromiseLike<R>,
     options?: { fallback?: Fallback<A, NoInfer<Awaited<R>>> | undefined },
   ): Guarded<A, Awaited<R>, This> {
-    const { fallback } = optionsObject('options', options);
+    const { fallback } = knownKeys('options', optionsObject('options', options), ['fallback']);
     return guard(this, fn, fallback as Fallback<A, Awaited<R>> | undefined);
   }
 

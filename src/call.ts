@@ -1,7 +1,7 @@
 import type { CircuitBreaker } from './breaker.js';
 import { describe } from './describe.js';
 import { CallTimeoutError } from './errors.js';
-import { func, optionsObject } from './options.js';
+import { func, knownKeys, optionsObject } from './options.js';
 import { FAILURE, IGNORED, type Probe } from './outcome.js';
 import type { CallContext, ExecuteOptions, Fallback, Guarded } from './types.js';
 
@@ -163,7 +163,7 @@ export function execute<T>(
   let signal: AbortSignal | undefined;
   try {
     func('fn', fn);
-    signal = optionsObject('options', options).signal as AbortSignal | undefined;
+    signal = knownKeys('options', optionsObject('options', options), ['signal']).signal as AbortSignal | undefined;
     if (signal !== undefined && !isAbortSignal(signal)) {
       throw new TypeError(`options.signal must be an AbortSignal, got ${describe(signal)}`);
     }

@@ -42,7 +42,7 @@ export type CloseReason = 'probesSucceeded' | 'manual';
  * });
  * ```
  */
-export type CallbackName = 'listener' | 'isFailure' | 'isResultFailure' | 'resetTimeoutMs';
+export type CallbackName = 'listener' | 'isFailure' | 'isResultFailure' | 'resetTimeoutMs' | 'isFailureStatus';
 
 /**
  * Every event a breaker emits, with its payload. Subscribe with `breaker.on(type, handler)`.
@@ -144,7 +144,7 @@ export type BreakerEvents = {
     timeoutMs: number;
   };
   /**
-   * A user callback threw: a listener, `isFailure`, `isResultFailure` or `resetTimeoutMs`.
+   * A user callback threw: a listener, `isFailure`, `isResultFailure`, `resetTimeoutMs` or a middleware's `isFailureStatus`.
    * The call's result and the breaker's state are unaffected. With no listener for this
    * event, the error is rethrown asynchronously (as `EventTarget` does), so it is never lost.
    */

@@ -165,6 +165,14 @@ function plainObject(name: string, value: unknown): asserts value is Record<stri
   }
 }
 
+/** @internal Throws a `TypeError` naming the first key of `o` that is not in `keys`. */
+export function knownKeys(name: string, o: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
+  for (const key of Object.keys(o)) {
+    if (!keys.includes(key)) throw new TypeError(`unknown option ${name === 'options' ? '' : `${name}.`}${JSON.stringify(key)}`);
+  }
+  return o;
+}
+
 /** @internal Throws when `options` is not an object or undefined. */
 export function optionsObject(name: string, options: unknown): Record<string, unknown> {
   if (options === undefined) return {};
@@ -175,6 +183,7 @@ export function optionsObject(name: string, options: unknown): Record<string, un
 function resolveWindow(window: unknown): WindowSpec {
   if (window === undefined) return { kind: 'consecutive' };
   plainObject('window', window);
+  knownKeys('window', window, ['size', 'durationMs', 'buckets']);
   const { size, durationMs, buckets } = window;
   if (size !== undefined && durationMs !== undefined) {
     throw new TypeError('window takes either size or durationMs, not both');
@@ -235,7 +244,7 @@ export function resolveOptions(input: unknown, otherKeys: readonly string[] = []
     'name',
     (n, v) => {
       if (typeof v !== 'string') throw new TypeError(`${n} must be a string, got ${describe(v)}`);
-      if (v === '') throw new RangeError(`${n} must not be empty`);
+      if (v === '') throw new RangeError(`${n} must not be empty, got ""`);
     },
     'breaker',
   );

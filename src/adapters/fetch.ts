@@ -1,0 +1,148 @@
+import { systemClock } from '../clock.js';
+import { describe } from '../describe.js';
+import { type BreakerOptions, duration, func, optionsObject, positiveInteger } from '../options.js';
+import { createRegistry, type Registry } from '../registry.js';
+import type { Breaker } from '../types.js';
+
+/**
+ * Options of {@link guardFetch}: the breaker options of every origin's breaker (each is named
+ * by its key, so no `name` or `initialState`), plus how requests are keyed and judged.
+ *
+ * @example
+ * ```ts
+ * import type { GuardFetchOptions } from 'tripswitch/fetch';
+ *
+ * const options: GuardFetchOptions = { timeoutMs: 5_000, failureThreshold: 3, maxRetryAfterMs: 60_000 };
+ * ```
+ */
+export interface GuardFetchOptions extends Omit<BreakerOptions, 'name' | 'initialState'> {
+  /** The fetch to guard. @default globalThis.fetch, looked up at each call */
+  readonly fetch?: typeof fetch | undefined;
+  /** Which breaker a request goes through. @default url.origin */
+  readonly key?: ((url: URL) => string) | undefined;
+  /** The most breakers held at once; the least recently used closed one goes first. @default 1000 */
+  readonly maxKeys?: number | undefined;
+  /** Which responses count as failures; the caller still gets them. @default status >= 500 or 429 */
+  readonly isFailureResponse?: ((response: Response) => boolean) | undefined;
+  /** A 429 or 503 with `Retry-After` opens the breaker for that long. @default true */
+  readonly respectRetryAfter?: boolean | undefined;
+  /** The longest `Retry-After` obeyed, so an upstream cannot hold the breaker open for days. @default 300000 */
+  readonly maxRetryAfterMs?: number | undefined;
+}
+
+/**
+ * `fetch`, guarded by one breaker per origin (or per `key`), with the breakers' `registry`.
+ *
+ * @example
+ * ```ts
+ * import { guardFetch, type GuardedFetch } from 'tripswitch/fetch';
+ *
+ * const guarded: GuardedFetch = guardFetch();
+ * console.log(guarded.registry.size); // 0
+ * ```
+ */
+export interface GuardedFetch {
+  (input: string | URL | Request, init?: RequestInit): Promise<Response>;
+  /** The breakers, by key. */
+  readonly registry: Registry;
+}
+
+const OWN_KEYS = ['fetch', 'key', 'maxKeys', 'isFailureResponse', 'respectRetryAfter', 'maxRetryAfterMs'];
+const defaultIsFailureResponse = (response: Response): boolean => response.status >= 500 || response.status === 429;
+
+/**
+ * Guards `fetch` with one breaker per origin. A response that `isFailureResponse` flags is
+ * still returned to the caller (its body is readable) but counts as a failure; network errors
+ * and timeouts count as failures; the caller's own abort is ignored. A 429 or 503 with a
+ * `Retry-After` header (seconds, or an HTTP date measured against the breaker's clock) opens
+ * that origin's breaker for that long, at most `maxRetryAfterMs`. When the breaker rejects,
+ * the call rejects with a `CircuitOpenError` and no request is sent.
+ *
+ * @example
+ * ```ts
+ * import { isCircuitOpenError } from 'tripswitch';
+ * import { guardFetch } from 'tripswitch/fetch';
+ *
+ * const http = guardFetch({ timeoutMs: 5_000, failureThreshold: 3 });
+ * try {
+ *   const response = await http('https://api.example.com/users/42');
+ *   console.log(response.status, await response.json());
+ * } catch (error) {
+ *   if (isCircuitOpenError(error)) console.log(`api.example.com is down; retry in ${error.retryAfterMs} ms`);
+ * }
+ * ```
+ */
+export function guardFetch(options?: GuardFetchOptions): GuardedFetch {
+  const o = optionsObject('options', options);
+  const given = optional(o, 'fetch', func) as typeof fetch | undefined;
+  const key = (optional(o, 'key', func) as ((url: URL) => unknown) | undefined) ?? ((url: URL) => url.origin);
+  const isFailureResponse =
+    (optional(o, 'isFailureResponse', func) as GuardFetchOptions['isFailureResponse']) ?? defaultIsFailureResponse;
+  const respectRetryAfter = optional(o, 'respectRetryAfter', boolean) ?? true;
+  const maxRetryAfterMs = (optional(o, 'maxRetryAfterMs', duration) as number | undefined) ?? 300_000;
+  positiveInteger('maxKeys', o.maxKeys ?? 1000);
+  const isResultFailure = o.isResultFailure as ((result: unknown) => boolean) | undefined;
+  if (isResultFailure !== undefined) func('isResultFailure', isResultFailure);
+
+  if (o.maxSize !== undefined) throw new TypeError('unknown option "maxSize" (the bound is maxKeys)');
+  const breakerOptions: Record<string, unknown> = {};
+  for (const name of Object.keys(o)) if (!OWN_KEYS.includes(name)) breakerOptions[name] = o[name];
+  // Unknown keys and bad breaker options fail here, with the core's messages.
+  breakerOptions.maxSize = o.maxKeys;
+  breakerOptions.isResultFailure = (result: unknown) =>
+    isFailureResponse(result as Response) || isResultFailure?.(result) === true;
+  const registry = createRegistry(breakerOptions);
+  const clock = (o.clock as BreakerOptions['clock']) ?? systemClock;
+  const timed = o.timeoutMs !== undefined;
+
+  const guarded = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const url = input instanceof Request ? new URL(input.url) : new URL(input);
+    const k = key(url);
+    if (typeof k !== 'string' || k === '') throw new TypeError(`key must return a non-empty string, got ${describe(k)}`);
+    const breaker = registry.get(k);
+    const signal = init?.signal ?? (input instanceof Request ? input.signal : undefined);
+    const send = given ?? globalThis.fetch;
+    const response =
+      signal === undefined && !timed
+        ? await breaker.execute(() => send(input, init))
+        : await breaker.execute((ctx) => send(input, { ...init, signal: ctx.signal }), { signal });
+    if (respectRetryAfter && (response.status === 429 || response.status === 503)) {
+      holdOpen(breaker, response.headers.get('retry-after'), clock.now(), maxRetryAfterMs);
+    }
+    return response;
+  };
+  Object.defineProperty(guarded, 'registry', { value: registry, enumerable: true });
+  return guarded as GuardedFetch;
+}
+
+/** Opens `breaker` for as long as the upstream asked, capped; a malformed or past value is ignored. */
+function holdOpen(breaker: Breaker, header: string | null, now: number, maxMs: number): void {
+  const ms = retryAfterMs(header, now);
+  if (ms !== undefined && ms > 0) breaker.open(Math.min(ms, maxMs));
+}
+
+const DELTA_SECONDS = /^\d+$/;
+const HTTP_DATE = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? /;
+
+/**
+ * Milliseconds asked for by a `Retry-After` value: delta seconds, or an HTTP date measured
+ * against `now`. Undefined when missing or malformed.
+ */
+function retryAfterMs(value: string | null, now: number): number | undefined {
+  if (value === null) return undefined;
+  const text = value.trim();
+  if (DELTA_SECONDS.test(text)) return Number(text) * 1000;
+  if (!HTTP_DATE.test(text)) return undefined;
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? undefined : at - now;
+}
+
+function optional(o: Record<string, unknown>, name: string, check: (name: string, value: unknown) => void): unknown {
+  const value = o[name];
+  if (value !== undefined) check(name, value);
+  return value;
+}
+
+function boolean(name: string, value: unknown): void {
+  if (typeof value !== 'boolean') throw new TypeError(`${name} must be a boolean, got ${describe(value)}`);
+}

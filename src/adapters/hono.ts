@@ -1,0 +1,92 @@
+import type { Context, MiddlewareHandler, Next } from 'hono';
+import { type CircuitOpenError, isCircuitOpenError } from '../errors.js';
+import { admit, errorStatus, type Handle, type HttpBreakerOptions, rejection, resolveHttpOptions, withHandle } from './http.js';
+
+/**
+ * Returns the response to a rejected request instead of the default 503.
+ *
+ * @example
+ * ```ts
+ * import type { HonoRejectHandler } from 'tripswitch/hono';
+ *
+ * const busy: HonoRejectHandler = (error, c) => c.text(`busy (${error.state}), try again soon`, 503);
+ * ```
+ */
+export type HonoRejectHandler = (error: CircuitOpenError, c: Context) => Response | Promise<Response>;
+
+/**
+ * Options of the Hono middleware: every breaker option except `timeoutMs`, plus `breaker` or
+ * `key(c)` with `maxKeys`, `isFailureStatus` and `onReject`.
+ *
+ * @example
+ * ```ts
+ * import type { HonoBreakerOptions } from 'tripswitch/hono';
+ *
+ * const options: HonoBreakerOptions = { key: (c) => c.req.header('x-tenant') ?? 'anonymous', maxKeys: 10_000 };
+ * ```
+ */
+export type HonoBreakerOptions = HttpBreakerOptions<Context, HonoRejectHandler>;
+
+/**
+ * A Hono middleware guarded by a breaker, with its `breaker` (or, with `key`, its `registry`).
+ *
+ * @example
+ * ```ts
+ * import { circuitBreaker, type HonoCircuitBreaker } from 'tripswitch/hono';
+ *
+ * const guard: HonoCircuitBreaker<{ failureThreshold: number }> = circuitBreaker({ failureThreshold: 3 });
+ * console.log(guard.breaker.state); // 'closed'
+ * ```
+ */
+export type HonoCircuitBreaker<O> = MiddlewareHandler & Handle<O>;
+
+/**
+ * Circuit breaker middleware for Hono 4. A request is a failure when the handler throws an
+ * error whose `status` (or `statusCode`, else 500) is a failure status (by default >= 500), or
+ * when it returns a response with a failure status. Hono's own error handling still answers
+ * the request. A client that disconnects (the request's `signal` aborts) before the handler
+ * returns is ignored. When the breaker rejects, the handler does not run and the response is a
+ * 503 with `Retry-After` and a JSON body.
+ *
+ * @example
+ * ```ts
+ * import { Hono } from 'hono';
+ * import { circuitBreaker } from 'tripswitch/hono';
+ *
+ * const app = new Hono();
+ * app.use('/reports/*', circuitBreaker({ failureThreshold: 5, resetTimeoutMs: 10_000 }));
+ * app.get('/reports/daily', (c) => c.json({ total: 42 }));
+ * ```
+ */
+export function circuitBreaker(): HonoCircuitBreaker<{}>;
+export function circuitBreaker<O extends HonoBreakerOptions>(options?: O): HonoCircuitBreaker<O>;
+export function circuitBreaker(options?: HonoBreakerOptions): HonoCircuitBreaker<HonoBreakerOptions> {
+  const guard = resolveHttpOptions<Context, HonoRejectHandler>(options);
+  const { onReject } = guard;
+  const middleware = async (c: Context, next: Next): Promise<Response | undefined> => {
+    const breaker = guard.breakerFor(c);
+    const permit = admit(breaker);
+    if (isCircuitOpenError(permit)) {
+      if (onReject !== undefined) return onReject(permit, c);
+      const { headers, body } = rejection(permit);
+      return c.body(body, 503, headers);
+    }
+    const signal: AbortSignal | undefined = c.req.raw.signal;
+    const onAbort = (): void => permit.ignore();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      await next();
+    } catch (error) {
+      // Hono hands errors to its error handler and sets `c.error`; this only sees what it rethrows.
+      guard.settle(permit, breaker, errorStatus(error), error);
+      throw error;
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+    if (signal?.aborted) permit.ignore();
+    else if (c.error !== undefined) guard.settle(permit, breaker, errorStatus(c.error), c.error);
+    else guard.settle(permit, breaker, c.res.status);
+    return undefined;
+  };
+  return withHandle(middleware, guard.handle) as HonoCircuitBreaker<HonoBreakerOptions>;
+}
