@@ -23,5 +23,6 @@ export type {
   WildcardListener,
   WindowStats,
 } from './types.js';
+export type { WindowData } from './windows/window.js';
 export type { WrapOptions } from './wrap.js';
 export { wrap } from './wrap.js';

@@ -1,5 +1,8 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { type CircuitOpenError, isCircuitOpenError } from '../errors.js';
+
+export type { Handle, HttpBreakerOptions, KeyedHandle, SingleHandle } from './http.js';
+
 import { admit, type Handle, type HttpBreakerOptions, rejection, resolveHttpOptions, withHandle } from './http.js';
 
 /**

@@ -1,5 +1,8 @@
 import type { Context, MiddlewareHandler, Next } from 'hono';
 import { type CircuitOpenError, isCircuitOpenError } from '../errors.js';
+
+export type { Handle, HttpBreakerOptions, KeyedHandle, SingleHandle } from './http.js';
+
 import { admit, errorStatus, type Handle, type HttpBreakerOptions, rejection, resolveHttpOptions, withHandle } from './http.js';
 
 /**

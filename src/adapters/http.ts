@@ -52,11 +52,46 @@ export interface HttpBreakerOptions<Ctx, OnReject> extends Omit<BreakerOptions, 
  * console.log(whole.breaker.state); // 'closed'
  * ```
  */
-export type Handle<O> = O extends { readonly key: (...args: never[]) => string }
-  ? { readonly registry: Registry }
+export type Handle<O> = O extends {
+  /** A key function: one breaker per key. */
+  readonly key: (...args: never[]) => string;
+}
+  ? KeyedHandle
   : 'key' extends keyof O
-    ? { readonly breaker?: Breaker; readonly registry?: Registry }
-    : { readonly breaker: Breaker };
+    ? Partial<SingleHandle & KeyedHandle>
+    : SingleHandle;
+
+/**
+ * The `breaker` property of a middleware made without `key`.
+ *
+ * @example
+ * ```ts
+ * import { circuitBreaker, type SingleHandle } from 'tripswitch/express';
+ *
+ * const handle: SingleHandle = circuitBreaker({ failureThreshold: 3 });
+ * console.log(handle.breaker.state); // 'closed'
+ * ```
+ */
+export interface SingleHandle {
+  /** The breaker guarding every request through the middleware. */
+  readonly breaker: Breaker;
+}
+
+/**
+ * The `registry` property of a middleware made with `key`.
+ *
+ * @example
+ * ```ts
+ * import { circuitBreaker, type KeyedHandle } from 'tripswitch/express';
+ *
+ * const handle: KeyedHandle = circuitBreaker({ key: (req) => req.path });
+ * console.log(handle.registry.size); // 0
+ * ```
+ */
+export interface KeyedHandle {
+  /** The breakers, one per key, named by their key. */
+  readonly registry: Registry;
+}
 
 const MIDDLEWARE_KEYS = ['breaker', 'key', 'maxKeys', 'isFailureStatus', 'onReject'];
 

@@ -1,3 +1,5 @@
+import type { BreakerSnapshot } from '../snapshot.js';
+
 /**
  * @internal What a breaker counts its outcomes in. `calls`, `failures` and `slowCalls` are
  * kept as running sums, valid after `roll(now)`.
@@ -16,14 +18,47 @@ export interface Window {
   load(data: WindowData, now: number, elapsedMs: number): boolean;
 }
 
-/** @internal The saved form of a window. */
+/**
+ * The saved form of a breaker's window, in a {@link BreakerSnapshot}: its contents with the
+ * settings they were counted under. `outcomes` of a count window are oldest first, each a bit
+ * set (1 failed, 2 slow); `slices` of a time window are `[age, calls, failures, slowCalls]`,
+ * age 0 being the newest slice.
+ *
+ * @example
+ * ```ts
+ * import { createBreaker, type WindowData } from 'tripswitch';
+ *
+ * const window: WindowData = createBreaker({ window: { size: 10 } }).toJSON().window;
+ * console.log(window.kind); // 'count'
+ * ```
+ */
 export type WindowData =
-  | { kind: 'consecutive'; calls: number; failures: number; slowCalls: number }
-  | { kind: 'count'; size: number; outcomes: number[] }
   | {
+      /** Consecutive mode: the outcomes since the breaker last closed. */
+      kind: 'consecutive';
+      /** Calls counted. */
+      calls: number;
+      /** Failures among them. */
+      failures: number;
+      /** Slow calls among them. */
+      slowCalls: number;
+    }
+  | {
+      /** A count window. */
+      kind: 'count';
+      /** The window's `size`. */
+      size: number;
+      /** The outcomes held, oldest first: 0 success, 1 failure, 2 slow success, 3 slow failure. */
+      outcomes: number[];
+    }
+  | {
+      /** A time window. */
       kind: 'time';
+      /** The window's `durationMs`. */
       durationMs: number;
+      /** The window's `buckets`. */
       buckets: number;
+      /** The slices holding calls, as `[age, calls, failures, slowCalls]`; age 0 is the newest. */
       slices: [age: number, calls: number, failures: number, slowCalls: number][];
     };
 
