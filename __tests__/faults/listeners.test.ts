@@ -1,0 +1,133 @@
+import { runInThisContext } from 'node:vm';
+import { type BreakerEvents, createBreaker } from '../../src/index.js';
+import { manualClock } from '../../src/testing/index.js';
+
+const host = runInThisContext('process') as NodeJS.Process;
+const escaped: unknown[] = [];
+const trap = (error: unknown) => escaped.push(error);
+beforeAll(() => host.on('unhandledRejection', trap).on('uncaughtException', trap));
+afterEach(async () => {
+  await new Promise((resolve) => setImmediate(resolve));
+  expect(escaped).toEqual([]);
+});
+afterAll(() => host.off('unhandledRejection', trap).off('uncaughtException', trap));
+
+type Reported = BreakerEvents['callbackError'];
+const boom = (label: string) => () => {
+  throw new Error(label);
+};
+
+/** Runs `body` with queueMicrotask captured, and returns what the captured tasks threw. */
+async function rethrown(body: () => Promise<void> | void): Promise<unknown[]> {
+  const original = globalThis.queueMicrotask;
+  const tasks: (() => void)[] = [];
+  globalThis.queueMicrotask = (task) => tasks.push(task);
+  try {
+    await body();
+  } finally {
+    globalThis.queueMicrotask = original;
+  }
+  const thrown: unknown[] = [];
+  for (const task of tasks) {
+    try {
+      task();
+    } catch (error) {
+      thrown.push(error);
+    }
+  }
+  return thrown;
+}
+
+test('throwing listeners are reported via callbackError; results, state and other listeners are untouched', async () => {
+  const clock = manualClock();
+  const breaker = createBreaker({ clock, failureThreshold: 2, resetTimeoutMs: 10 });
+  const reported: Reported[] = [];
+  const seen: string[] = [];
+  breaker.on('callbackError', (e) => reported.push(e));
+  for (const type of ['success', 'failure', 'open', 'stateChange', 'reject'] as const) {
+    breaker.on(type, boom(type));
+    breaker.on(type, () => seen.push(type));
+  }
+  // (A wildcard listener also receives callbackError events; that case is in model/wildcard-callback-error.pending.ts.)
+  breaker.on('*', (type) => {
+    if (type !== 'callbackError') throw new Error('wildcard');
+  });
+  await expect(breaker.execute(() => 'ok')).resolves.toBe('ok');
+  await expect(breaker.execute(() => Promise.reject(new Error('x')))).rejects.toThrow('x');
+  await expect(breaker.execute(() => Promise.reject(new Error('y')))).rejects.toThrow('y');
+  await expect(breaker.execute(() => 'never runs')).rejects.toMatchObject({ name: 'CircuitOpenError' });
+  expect(breaker.state).toBe('open');
+  expect(seen).toEqual(['success', 'failure', 'failure', 'open', 'stateChange', 'reject']);
+  expect(reported.every((r) => r.callback === 'listener' && r.name === 'breaker')).toBe(true);
+  expect(reported.map((r) => (r.error as Error).message).filter((m) => m !== 'wildcard')).toEqual(seen);
+  expect(breaker.stats().totals).toMatchObject({ calls: 3, successes: 1, failures: 2, rejected: 1 });
+});
+
+test('with no callbackError listener, a listener error is rethrown asynchronously, never swallowed', async () => {
+  const breaker = createBreaker({ clock: manualClock() });
+  breaker.on('success', boom('listener'));
+  const thrown = await rethrown(async () => {
+    await expect(breaker.execute(() => 1)).resolves.toBe(1);
+  });
+  expect(thrown).toEqual([new Error('listener')]);
+});
+
+test('a throwing callbackError listener is rethrown asynchronously, not reported in a loop', async () => {
+  const breaker = createBreaker({ clock: manualClock() });
+  breaker.on('success', boom('listener'));
+  breaker.on('callbackError', boom('reporter'));
+  const thrown = await rethrown(async () => {
+    await breaker.execute(() => 1);
+  });
+  expect(thrown).toEqual([new Error('reporter')]);
+});
+
+test('throwing predicates: isFailure counts a failure, isResultFailure a success, both reported', async () => {
+  const reported: Reported[] = [];
+  const breaker = createBreaker({
+    clock: manualClock(),
+    failureThreshold: 1,
+    isFailure: boom('isFailure'),
+    isResultFailure: boom('isResultFailure'),
+  });
+  breaker.on('callbackError', (e) => reported.push(e));
+  await expect(breaker.execute(() => 'value')).resolves.toBe('value');
+  expect(breaker.stats().totals.successes).toBe(1);
+  await expect(breaker.execute(() => Promise.reject(new Error('e')))).rejects.toThrow('e');
+  expect(breaker.state).toBe('open');
+  expect(reported.map((r) => r.callback)).toEqual(['isResultFailure', 'isFailure']);
+});
+
+test.each([
+  ['throws', boom('reset')],
+  ['returns NaN', () => Number.NaN],
+  ['returns -1', () => -1],
+  ['returns Infinity', () => Number.POSITIVE_INFINITY],
+  ['returns a string', () => '5' as unknown as number],
+])('a resetTimeoutMs function that %s falls back to 30000 and is reported', (_label, reset) => {
+  const clock = manualClock();
+  const reported: Reported[] = [];
+  const breaker = createBreaker({ clock, resetTimeoutMs: reset });
+  breaker.on('callbackError', (e) => reported.push(e));
+  breaker.open();
+  expect(breaker.stats().retryAfterMs).toBe(30_000);
+  clock.advance(29_999);
+  expect(breaker.state).toBe('open');
+  clock.advance(1);
+  expect(breaker.state).toBe('halfOpen');
+  expect(reported.length).toBeGreaterThan(0);
+  expect(reported.every((r) => r.callback === 'resetTimeoutMs')).toBe(true);
+});
+
+test('a listener that changes the state mid-call does not let the outcome count twice', async () => {
+  const breaker = createBreaker({ clock: manualClock(), failureThreshold: 1 });
+  breaker.on('failure', () => breaker.close());
+  await expect(breaker.execute(() => Promise.reject(new Error('f')))).rejects.toThrow('f');
+  // The failure belonged to the generation the listener ended: the fresh closed breaker has not counted it.
+  expect(breaker.stats()).toMatchObject({
+    state: 'closed',
+    consecutiveFailures: 0,
+    window: { calls: 0 },
+    totals: { failures: 1 },
+  });
+});

@@ -1,0 +1,127 @@
+// Writes docs/benchmarks.md from the measurements. Only the text between a pair of
+// `<!-- bench:NAME:start -->` / `<!-- bench:NAME:end -->` markers is generated; everything
+// else in the file is written by hand and kept as it is. A group that was not run this time
+// keeps its previous section, and the targets table is rebuilt from every group's section.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { evaluate } from './targets.mjs';
+
+const DOC = new URL('../docs/benchmarks.md', import.meta.url);
+const SECTIONS = ['environment', 'targets', 'closed', 'open', 'failing', 'heap', 'http', 'size'];
+const TARGETS_TAG = /<!-- targets (.*) -->/;
+
+const x = (r) => `${r.median.toFixed(2)}x`;
+const range = (r) => `${r.min.toFixed(2)}–${r.max.toFixed(2)}`;
+const table = (head, rows) =>
+  [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+const stamp = (env) => `Measured ${env.date} with Node ${env.node} (V8 ${env.v8}) on ${env.cores} cores.`;
+const roundsNote = (n) =>
+  `Each ratio is the median over ${n} interleaved rounds (every case measured once per round, in a rotating order, and divided by its reference from the same round); the range is the lowest and highest single-round ratio, a direct reading of the noise.`;
+
+function timing(title, result, env, columns) {
+  const rows = result.rows.map((r) => {
+    const cells = [r.label];
+    for (const ref of result.references) cells.push(x(r.ratios[ref]), range(r.ratios[ref]));
+    if (result.counts) cells.push(`${result.counts[r.id].rejected} / ${result.counts[r.id].calls}`);
+    return cells;
+  });
+  const head = ['case', ...columns.flatMap((c) => [c, 'range'])];
+  if (result.counts) head.push('rejected / calls');
+  return [`### ${title}`, '', stamp(env), roundsNote(result.rounds), '', table(head, rows)].join('\n');
+}
+
+const RENDER = {
+  closed: (r, env) => timing('Closed state, successful call', r, env, ['vs bare', 'vs cockatiel']),
+  open: (r, env) => timing('Open state, rejected call', r, env, ['vs bare throw', 'vs cockatiel']),
+  failing: (r, env) => timing('Closed state, failing call', r, env, ['vs bare throw', 'vs cockatiel']),
+  heap: (r, env) => {
+    const cockatiel = r.rows.find((row) => row.kind === 'cockatiel').bytes;
+    const rows = r.rows.map((row) => [row.label, `${Math.round(row.bytes)} B`, `${(row.bytes / cockatiel).toFixed(2)}x`]);
+    const note = `${r.count.toLocaleString('en')} idle breakers per kind, each kind in a process of its own: (heapUsed after − before) / ${r.count.toLocaleString('en')} after gc(), median of ${r.repeats} repeats.`;
+    return [
+      '### Heap per idle breaker',
+      '',
+      stamp(env),
+      note,
+      '',
+      table(['kind', 'bytes per breaker', 'vs cockatiel consecutive'], rows),
+    ].join('\n');
+  },
+  http: (r, env) => {
+    const rows = r.rows.map((row) => [row.framework, x(row.ratio), range(row.ratio), String(row.counted)]);
+    for (const framework of r.skipped) rows.push([framework, 'skipped', `dist/adapters/${framework}.js was not built`, '']);
+    const note = `autocannon against 127.0.0.1, ${r.connections} connections, pipelining ${r.pipelining}, ${r.seconds} s per run after a 1 s warm-up; ${r.pairs} pairs of runs alternating without/with the middleware (who goes first alternates too). The ratio is the median of the per-pair ratios; the last column is the requests the middleware counted, all as successes.`;
+    return [
+      '### HTTP requests per second, with / without the middleware',
+      '',
+      stamp(env),
+      note,
+      '',
+      table(['framework', 'with / without', 'range', 'requests counted'], rows),
+    ].join('\n');
+  },
+  size: (r, env) => {
+    const rows = r.rows.map((row) => [
+      `\`${row.entry}\``,
+      `${row.minified} B`,
+      `${row.gzip} B`,
+      row.budget === undefined ? 'none' : `${row.budget} B`,
+      row.budget !== undefined && row.gzip <= row.budget ? 'within' : 'over',
+    ]);
+    const note =
+      'Each entry point bundled by esbuild (minified, ESM, platform neutral, mitt included, Node builtins and the frameworks external), then gzipped at level 9. The same measurement as `node scripts/check-size.mjs`.';
+    return ['### Bundle size', '', stamp(env), note, '', table(['entry', 'min', 'min+gzip', 'budget', ''], rows)].join('\n');
+  },
+};
+
+function environment(env) {
+  return table(
+    ['', ''],
+    [
+      ['Node', `${env.node} (V8 ${env.v8})`],
+      ['CPU', `${env.cpu}, ${env.cores} cores (\`nproc\`)`],
+      ['memory', `${env.memoryGiB} GiB`],
+      ['last run', `${env.date}: \`${env.command}\``],
+      ['compared with', `cockatiel ${env.cockatiel}, opossum ${env.opossum}`],
+    ],
+  );
+}
+
+function targets(doc) {
+  const rows = [];
+  for (const group of SECTIONS) {
+    const tag = section(doc, group)?.match(TARGETS_TAG);
+    if (tag) for (const t of JSON.parse(tag[1])) rows.push([t.text, t.target, t.measured, t.status]);
+  }
+  if (rows.length === 0) return 'No group has been measured yet.';
+  return table(['target', 'wanted', 'measured', ''], rows);
+}
+
+const START = (name) => `<!-- bench:${name}:start -->`;
+const END = (name) => `<!-- bench:${name}:end -->`;
+
+function section(doc, name) {
+  const a = doc.indexOf(START(name));
+  const b = doc.indexOf(END(name));
+  return a < 0 || b < a ? undefined : doc.slice(a + START(name).length, b);
+}
+
+function replace(doc, name, body) {
+  const block = `${START(name)}\n${body}\n${END(name)}`;
+  const a = doc.indexOf(START(name));
+  const b = doc.indexOf(END(name));
+  if (a < 0 || b < a) return `${doc.trimEnd()}\n\n${block}\n`;
+  return doc.slice(0, a) + block + doc.slice(b + END(name).length);
+}
+
+/** Regenerates the sections of the groups in `results`, the environment and the targets. */
+export function writeReport(results, env) {
+  let doc = existsSync(DOC) ? readFileSync(DOC, 'utf8') : '# Benchmarks\n';
+  doc = replace(doc, 'environment', environment(env));
+  for (const [group, result] of Object.entries(results)) {
+    const body = `${RENDER[group](result, env)}\n\n<!-- targets ${JSON.stringify(evaluate(group, result))} -->`;
+    doc = replace(doc, group, body);
+  }
+  doc = replace(doc, 'targets', targets(doc));
+  writeFileSync(DOC, doc);
+  return doc;
+}

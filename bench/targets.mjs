@@ -1,0 +1,70 @@
+// The performance targets, each checked against a figure of the group that measures it.
+
+const row = (result, id) => result.rows.find((r) => r.id === id || r.kind === id || r.framework === id || r.entry === id);
+const ratio = (ref) => (result, id) => row(result, id)?.ratios[ref].median;
+const times = (x) => `${x.toFixed(2)}x`;
+const bytes = (x) => `${Math.round(x)} B`;
+
+/** `at most` or `at least` `limit`, read from a group's result by `read(result, id)`. */
+const TARGETS = [
+  { group: 'closed', text: 'closed, success, consecutive, execute vs bare', id: 'ts-consecutive', read: ratio('bare'), max: 1.6 },
+  {
+    group: 'closed',
+    text: 'closed, success, consecutive, wrap vs bare',
+    id: 'ts-consecutive-wrap',
+    read: ratio('bare'),
+    max: 1.6,
+  },
+  {
+    group: 'closed',
+    text: 'closed, success, consecutive, execute vs cockatiel',
+    id: 'ts-consecutive',
+    read: ratio('cockatiel'),
+    max: 0.4,
+  },
+  { group: 'closed', text: 'closed, success, time window vs bare', id: 'ts-time', read: ratio('bare'), max: 2.0 },
+  { group: 'open', text: 'rejected while open, execute vs cockatiel', id: 'ts', read: ratio('cockatiel'), max: 0.4 },
+  { group: 'open', text: 'rejected while open, wrap vs cockatiel', id: 'ts-wrap', read: ratio('cockatiel'), max: 0.4 },
+  {
+    group: 'failing',
+    text: 'failing call, consecutive, execute vs bare throw',
+    id: 'ts-consecutive',
+    read: ratio('bare-throw'),
+    max: 1.3,
+  },
+  {
+    group: 'failing',
+    text: 'failing call, consecutive, wrap vs bare throw',
+    id: 'ts-consecutive-wrap',
+    read: ratio('bare-throw'),
+    max: 1.3,
+  },
+  {
+    group: 'heap',
+    text: 'heap per idle breaker, consecutive',
+    id: 'ts-consecutive',
+    read: (r, id) => row(r, id)?.bytes,
+    max: 600,
+  },
+  { group: 'heap', text: 'heap per idle breaker, time window', id: 'ts-time', read: (r, id) => row(r, id)?.bytes, max: 1200 },
+  ...['express', 'koa', 'hono'].map((id) => ({
+    group: 'http',
+    text: `HTTP req/s with / without middleware, ${id}`,
+    id,
+    read: (r) => row(r, id)?.ratio.median,
+    min: 0.97,
+  })),
+  { group: 'size', text: 'root entry, min+gzip, mitt included', id: '.', read: (r, id) => row(r, id)?.gzip, max: 2560 },
+];
+
+/** Evaluates the targets of one group: `{ text, target, measured, status }` per target. */
+export function evaluate(group, result) {
+  return TARGETS.filter((t) => t.group === group).map((t) => {
+    const format = t.group === 'heap' || t.group === 'size' ? bytes : times;
+    const target = t.max !== undefined ? `<= ${format(t.max)}` : `>= ${format(t.min)}`;
+    const value = t.read(result, t.id);
+    if (value === undefined) return { text: t.text, target, measured: 'not measured', status: 'skipped' };
+    const met = t.max !== undefined ? value <= t.max : value >= t.min;
+    return { text: t.text, target, measured: format(value), status: met ? 'met' : 'missed' };
+  });
+}

@@ -1,0 +1,94 @@
+// Bundle size of every entry point in the package.json `exports` map, as a user's bundler
+// would ship it: the built ESM file bundled with its dependencies (mitt included), minified
+// by esbuild, then gzipped. Exits 1 when an entry outgrows its budget or has none.
+// `node scripts/check-size.mjs` (after `npm run build`); bench/run.mjs reuses measureSizes().
+import { readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/**
+ * Budgets in bytes, minified and gzipped, mitt included. Each sits a little above the entry's
+ * measured size (an adapter bundles the part of the core it uses), so that growth is a
+ * decision rather than an accident. The root entry's target of 2.5 KB is not met yet: see
+ * docs/benchmarks.md for the figure and its causes; its budget guards against growth meanwhile.
+ */
+export const BUDGETS = {
+  '.': 7800,
+  './testing': 650,
+  './express': 8200,
+  './koa': 8250,
+  './hono': 8250,
+  './fetch': 7850,
+};
+
+/** Node builtins and the optional peer frameworks stay out of the bundle: they are not ours to ship. */
+const EXTERNAL = [...builtinModules, 'node:*', 'express', 'koa', 'hono', 'hono/*'];
+
+/** The `import` target of every entry point of the `exports` map, except package.json. */
+export function entryPoints(root = ROOT) {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  return Object.entries(pkg.exports)
+    .filter(([entry]) => entry !== './package.json')
+    .map(([entry, target]) => ({ entry, file: join(root, target.import.default) }));
+}
+
+/** Bundles one built ESM file as a browser or edge bundler would; returns its size and external imports. */
+async function bundle(file) {
+  const result = await build({
+    entryPoints: [file],
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'neutral',
+    mainFields: ['module', 'main'],
+    conditions: ['import', 'module', 'default'],
+    external: EXTERNAL,
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+  });
+  const code = result.outputFiles[0].contents;
+  const externals = Object.values(result.metafile.outputs)
+    .flatMap((output) => output.imports)
+    .filter((i) => i.external)
+    .map((i) => i.path);
+  return { minified: code.length, gzip: gzipSync(code, { level: 9 }).length, externals: [...new Set(externals)] };
+}
+
+/** Measures every entry point: `{ entry, minified, gzip, budget, externals }`, sizes in bytes. */
+export async function measureSizes(root = ROOT) {
+  const rows = [];
+  for (const { entry, file } of entryPoints(root)) {
+    rows.push({ entry, ...(await bundle(file)), budget: BUDGETS[entry] });
+  }
+  return rows;
+}
+
+/** What is wrong with the measured sizes: an entry over budget or without one. */
+export function problems(rows) {
+  return rows.flatMap(({ entry, gzip, budget }) => {
+    if (budget === undefined) return [`${entry} has no size budget: add one to BUDGETS in scripts/check-size.mjs`];
+    return gzip > budget ? [`${entry} is ${gzip} B min+gzip, over its budget of ${budget} B`] : [];
+  });
+}
+
+async function main() {
+  const rows = await measureSizes();
+  for (const { entry, minified, gzip, budget, externals } of rows) {
+    const limit = budget === undefined ? 'no budget' : `budget ${budget} B`;
+    const outside = externals.length > 0 ? `  (external: ${externals.join(', ')})` : '';
+    console.log(
+      `${entry.padEnd(12)} ${String(minified).padStart(6)} B min  ${String(gzip).padStart(5)} B min+gzip  ${limit}${outside}`,
+    );
+  }
+  const found = problems(rows);
+  for (const problem of found) console.error(`size: ${problem}`);
+  if (found.length > 0) process.exit(1);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main();
