@@ -225,7 +225,8 @@ export class Hub {
 
   private refresh(): void {
     const all = this.emitter.all;
-    let mask = (all.get('*')?.length ?? 0) > 0 ? -1 : 0;
+    // '*' listeners receive every event but `callbackError`, which reports their own errors.
+    let mask = (all.get('*')?.length ?? 0) > 0 ? ~BIT.callbackError : 0;
     for (const type of EVENT_TYPES) if ((all.get(type)?.length ?? 0) > 0) mask |= BIT[type];
     this.mask = mask;
   }
@@ -244,7 +245,7 @@ export class Hub {
       }
     }
     const wild = all.get('*') as WildCardEventHandlerList<BreakerEvents> | undefined;
-    if (wild !== undefined) {
+    if (wild !== undefined && type !== 'callbackError') {
       for (const handler of wild.slice()) {
         try {
           (handler as AnyWildcard)(type, event);

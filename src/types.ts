@@ -205,7 +205,8 @@ export interface BreakerStats {
 export type Listener<K extends EventType> = (event: BreakerEvents[K]) => void;
 
 /**
- * A listener for every event type, registered with `on('*', ...)`.
+ * A listener for every event type but `callbackError` (which reports the errors of listeners,
+ * wildcard ones included), registered with `on('*', ...)`.
  *
  * @example
  * ```ts

@@ -1,12 +1,8 @@
 /**
- * Pending: fails until the fix lands (rename to .test.ts to run it).
- *
- * A wildcard listener receives `callbackError` events too. When it throws for an event, its
- * error is emitted as `callbackError`; the same wildcard listener then receives that
- * `callbackError` event, throws again, and this second error is rethrown with queueMicrotask,
- * i.e. an uncaught exception (which ends a Node process by default) although a
- * `callbackError` listener is installed. The recorded decision is that a throwing listener
- * is reported via `callbackError`, and rethrown asynchronously only when nobody listens to it.
+ * A wildcard listener that throws is reported once via `callbackError`. It does not receive
+ * `callbackError` events itself: if it did, it would throw again on its own report, and that
+ * second error would be rethrown as an uncaught exception although a `callbackError` listener
+ * is installed.
  */
 import { createBreaker } from '../../src/index.js';
 import { manualClock } from '../../src/testing/index.js';
