@@ -3,6 +3,7 @@ import { describe } from './describe.js';
 import { type EventType, Hub } from './events.js';
 import { type BreakerOptions, positiveInteger, resolveOptions } from './options.js';
 import type { Breaker, Listener, State, WildcardListener } from './types.js';
+import { Link, UseList } from './use-order.js';
 
 /**
  * Options of {@link createRegistry}: the options of every breaker it makes (except `name`,
@@ -63,30 +64,32 @@ export interface Registry extends Iterable<[string, Breaker]> {
   off(type: '*', handler: WildcardListener): void;
 }
 
+/** A registry's record of one breaker. */
+interface Entry {
+  readonly key: string;
+  readonly breaker: CircuitBreaker;
+  /** When it was last used: a counter, not a time. */
+  use: number;
+  readonly byUse: Link<Entry>;
+  readonly closedByUse: Link<Entry>;
+}
+
 /** @internal */
 export class BreakerRegistry implements Registry {
+  private readonly byKey = new Map<string, Entry>();
   /** Every breaker, least recently used first. */
-  private readonly all = new Map<string, CircuitBreaker>();
+  private readonly byUse = new UseList<Entry>();
   /** The closed ones, least recently used first: evicted before any other. */
-  private readonly closed = new Map<string, CircuitBreaker>();
+  private readonly closedByUse = new UseList<Entry>();
+  private uses = 0;
   private readonly hub = new Hub();
   private readonly track = (breaker: CircuitBreaker, to: State): void => {
-    const key = breaker.name;
-    if (this.all.get(key) !== breaker) return;
-    if (to !== 'closed') this.closed.delete(key);
-    else if (!this.closed.has(key)) this.addClosed(key);
+    const entry = this.byKey.get(breaker.name);
+    if (entry === undefined || entry.breaker !== breaker) return;
+    // Closing is not a use: a breaker that closes again joins the order where its last use puts it.
+    if (to === 'closed') this.closedByUse.insert(entry.closedByUse);
+    else this.closedByUse.remove(entry.closedByUse);
   };
-
-  /**
-   * Adds a breaker that has just closed to `closed`, at its place in the order of use (closing
-   * is not a use). Closings are rare next to `get`, so a pass over `all` is affordable.
-   */
-  private addClosed(key: string): void {
-    const closed = this.closed;
-    for (const [k, breaker] of this.all) {
-      if (k === key || closed.delete(k)) closed.set(k, breaker);
-    }
-  }
 
   constructor(
     private readonly options: ReturnType<typeof resolveOptions>,
@@ -95,53 +98,56 @@ export class BreakerRegistry implements Registry {
 
   get(key: string): Breaker {
     checkKey(key);
-    const all = this.all;
-    let breaker = all.get(key);
-    if (breaker !== undefined) {
-      all.delete(key);
-      all.set(key, breaker);
-      if (this.closed.delete(key)) this.closed.set(key, breaker);
-      return breaker;
+    let entry = this.byKey.get(key);
+    const made = entry === undefined;
+    if (entry === undefined) {
+      if (this.byKey.size >= this.maxSize) {
+        this.delete(((this.closedByUse.oldest ?? this.byUse.oldest) as Entry).key);
+      }
+      const breaker = new CircuitBreaker({ ...this.options, name: key }, this.hub, this.track);
+      const fresh = { key, breaker, use: 0 } as { -readonly [K in keyof Entry]: Entry[K] };
+      fresh.byUse = new Link<Entry>(fresh);
+      fresh.closedByUse = new Link<Entry>(fresh);
+      entry = fresh;
+      this.byKey.set(key, entry);
     }
-    if (all.size >= this.maxSize) this.evict();
-    breaker = new CircuitBreaker({ ...this.options, name: key }, this.hub, this.track);
-    all.set(key, breaker);
-    this.closed.set(key, breaker);
-    return breaker;
-  }
-
-  private evict(): void {
-    const victim = this.closed.keys().next();
-    this.delete(victim.done ? (this.all.keys().next().value as string) : victim.value);
+    entry.use = ++this.uses;
+    this.byUse.touch(entry.byUse);
+    // A new breaker is closed; an existing one is listed while closed (`track` keeps the list).
+    if (made || entry.closedByUse.linked) this.closedByUse.touch(entry.closedByUse);
+    return entry.breaker;
   }
 
   has(key: string): boolean {
-    return this.all.has(key);
+    return this.byKey.has(key);
   }
 
   delete(key: string): boolean {
-    this.closed.delete(key);
-    return this.all.delete(key);
+    const entry = this.byKey.get(key);
+    if (entry === undefined) return false;
+    this.byUse.remove(entry.byUse);
+    this.closedByUse.remove(entry.closedByUse);
+    return this.byKey.delete(key);
   }
 
   get size(): number {
-    return this.all.size;
+    return this.byKey.size;
   }
 
-  keys(): IterableIterator<string> {
-    return this.all.keys();
+  *keys(): IterableIterator<string> {
+    for (const entry of this.byUse) yield entry.key;
   }
 
-  values(): IterableIterator<Breaker> {
-    return this.all.values();
+  *values(): IterableIterator<Breaker> {
+    for (const entry of this.byUse) yield entry.breaker;
   }
 
-  entries(): IterableIterator<[string, Breaker]> {
-    return this.all.entries();
+  *entries(): IterableIterator<[string, Breaker]> {
+    for (const entry of this.byUse) yield [entry.key, entry.breaker];
   }
 
   [Symbol.iterator](): IterableIterator<[string, Breaker]> {
-    return this.all.entries();
+    return this.entries();
   }
 
   on(type: EventType | '*', handler: (...args: never[]) => void): () => void {

@@ -48,7 +48,7 @@ test('throwing listeners are reported via callbackError; results, state and othe
     breaker.on(type, boom(type));
     breaker.on(type, () => seen.push(type));
   }
-  // (A wildcard listener also receives callbackError events; that case is in model/wildcard-callback-error.pending.ts.)
+  // (A throwing wildcard listener and callbackError: model/wildcard-callback-error.test.ts.)
   breaker.on('*', (type) => {
     if (type !== 'callbackError') throw new Error('wildcard');
   });
