@@ -1,6 +1,6 @@
-import { execute, guard } from './call.js';
+import { execute, executeFast, guard } from './call.js';
 import { CircuitOpenError } from './errors.js';
-import { BIT, type CloseReason, Emit, type EventType, Hub, type OpenReason } from './events.js';
+import { BIT, type CloseReason, Emit, type EventType, type Hub, type OpenReason } from './events.js';
 import type { BreakerOptions } from './options.js';
 import { duration, knownKeys, optionsObject, type Resolved, resolveOptions } from './options.js';
 import { FAILURE, IGNORED, type Outcome, type Probe, SUCCESS } from './outcome.js';
@@ -32,6 +32,12 @@ type Inner =
   | { readonly kind: 'isolated' }
   | { readonly kind: 'disabled' };
 
+interface PlainHandlers {
+  readonly gen: number;
+  readonly ok: (value: unknown) => void;
+  readonly error: (error: unknown) => void;
+}
+
 const CLOSED: Inner = Object.freeze({ kind: 'closed' });
 const ISOLATED: Inner = Object.freeze({ kind: 'isolated' });
 const DISABLED: Inner = Object.freeze({ kind: 'disabled' });
@@ -54,6 +60,7 @@ export class CircuitBreaker implements Breaker {
   /** Whether every call needs its start time, whoever listens. */
   private readonly timed: boolean;
   private mono: number;
+  private plain: PlainHandlers | undefined;
   private lastRaw: number;
 
   /** @internal Told of every state change, after it is made (a registry keeps its order with it). */
@@ -62,7 +69,7 @@ export class CircuitBreaker implements Breaker {
   constructor(options: Resolved, parent?: Hub, onMove?: (breaker: CircuitBreaker, to: State) => void) {
     this.o = options;
     this.name = options.name;
-    this.events = new Emit(new Hub(), parent);
+    this.events = new Emit(parent);
     this.onMove = onMove;
     const w = options.window;
     this.window =
@@ -112,10 +119,10 @@ export class CircuitBreaker implements Breaker {
   // ---- admission ----------------------------------------------------------------------
 
   /**
-   * @internal Lets a call through, or throws the `CircuitOpenError` that rejects it. Returns
-   * the probe when the call is one. The caller counts the call as in flight.
+   * @internal Lets a call through (returning its probe when it is one), or returns the
+   * `CircuitOpenError` that rejects it. A call let through is counted as in flight.
    */
-  enter(): Probe | undefined {
+  enter(): Probe | undefined | CircuitOpenError {
     const kind = this.s.kind;
     if (kind === 'closed' || kind === 'disabled') return this.admitted(undefined);
     const s = this.observe();
@@ -128,13 +135,30 @@ export class CircuitBreaker implements Breaker {
     this.totals.rejected++;
     const retryAfterMs = this.retryAfter(s);
     if (this.events.wants(BIT.reject)) this.events.emit('reject', { name: this.name, state: s.kind, retryAfterMs });
-    throw new CircuitOpenError(this.name, s.kind, retryAfterMs);
+    return new CircuitOpenError(this.name, s.kind, retryAfterMs);
   }
 
   private admitted(probe: Probe | undefined): Probe | undefined {
     this.inFlight++;
     this.totals.calls++;
     return probe;
+  }
+
+  /**
+   * @internal Outcome handlers for the plain calls of the current generation (not probes,
+   * no duration needed), made once per generation rather than once per call.
+   */
+  plainHandlers(): PlainHandlers {
+    let handlers = this.plain;
+    if (handlers === undefined || handlers.gen !== this.gen) {
+      const gen = this.gen;
+      handlers = this.plain = {
+        gen,
+        ok: (value) => this.record(gen, Number.NaN, undefined, this.classifyValue(value), value),
+        error: (error) => this.record(gen, Number.NaN, undefined, this.classifyError(error), error),
+      };
+    }
+    return handlers;
   }
 
   /** @internal The start time of a call, when anything will need its duration; else NaN. */
@@ -318,6 +342,10 @@ export class CircuitBreaker implements Breaker {
   // ---- calls ------------------------------------------------------------------------------
 
   execute<T>(fn: (ctx: CallContext) => T | PromiseLike<T>, options?: ExecuteOptions): Promise<Awaited<T>> {
+    // The fast path is taken here, one frame less between the caller and `fn`.
+    if (options === undefined && typeof fn === 'function' && this.o.timeoutMs === undefined) {
+      return executeFast(this, fn) as Promise<Awaited<T>>;
+    }
     return execute(this, fn, options);
   }
 
@@ -331,6 +359,7 @@ export class CircuitBreaker implements Breaker {
 
   acquire(): Permit {
     const probe = this.enter();
+    if (probe instanceof CircuitOpenError) throw probe;
     return new ManualPermit(this, this.gen, this.startTime(), probe);
   }
 
@@ -358,11 +387,11 @@ export class CircuitBreaker implements Breaker {
   }
 
   on(type: EventType | '*', handler: (...args: never[]) => void): () => void {
-    return this.events.own.on(type, handler);
+    return this.events.on(type, handler);
   }
 
   off(type: EventType | '*', handler: (...args: never[]) => void): void {
-    this.events.own.off(type, handler);
+    this.events.off(type, handler);
   }
 
   toJSON(): BreakerSnapshot {

@@ -1,6 +1,6 @@
 import type { CircuitBreaker } from './breaker.js';
 import { describe } from './describe.js';
-import { CallTimeoutError } from './errors.js';
+import { CallTimeoutError, CircuitOpenError } from './errors.js';
 import { func, knownKeys, optionsObject } from './options.js';
 import { FAILURE, IGNORED, type Probe } from './outcome.js';
 import type { CallContext, ExecuteOptions, Fallback, Guarded } from './types.js';
@@ -31,32 +31,52 @@ class Context implements CallContext {
 }
 
 /**
- * The fast path: no timeout, no caller signal, no fallback. The caller gets `fn`'s own
- * promise; the outcome is counted on a side branch registered first, so the state is up to
- * date by the time the caller sees the result.
+ * @internal The fast path, after `b.enter()` let the call through and `fn` returned `result`:
+ * the caller gets `fn`'s own promise, and the outcome is counted on a side branch registered
+ * first, so the state is up to date by the time the caller sees the result. A plain call (not
+ * a probe, no duration needed) allocates nothing here: its handlers are made once per
+ * generation. Callers invoke `fn` themselves, so that no extra frame stands between the
+ * caller and `fn` in stack traces.
  */
-function invoke(b: CircuitBreaker, fn: Fn, thisArg: unknown, args: unknown[]): Promise<unknown> {
-  let probe: Probe | undefined;
-  try {
-    probe = b.enter();
-  } catch (rejection) {
-    return Promise.reject(rejection);
+export function track(
+  b: CircuitBreaker,
+  result: unknown,
+  gen: number,
+  start: number,
+  probe: Probe | undefined,
+): Promise<unknown> {
+  const promise = result instanceof Promise ? result : Promise.resolve(result);
+  if (probe === undefined && start !== start) {
+    const plain = b.plainHandlers();
+    promise.then(plain.ok, plain.error);
+  } else {
+    promise.then(
+      (value) => b.record(gen, start, probe, b.classifyValue(value), value),
+      (error) => b.record(gen, start, probe, b.classifyError(error), error),
+    );
   }
+  return promise;
+}
+
+/** @internal The fast path when `fn` threw synchronously: a rejection like any other. */
+export function thrown(b: CircuitBreaker, gen: number, start: number, probe: Probe | undefined, error: unknown): Promise<never> {
+  b.record(gen, start, probe, b.classifyError(error), error);
+  return Promise.reject(error);
+}
+
+/** @internal The fast path of `execute`: `fn` gets a fresh context. */
+export function executeFast(b: CircuitBreaker, fn: (ctx: CallContext) => unknown): Promise<unknown> {
+  const probe = b.enter();
+  if (probe instanceof CircuitOpenError) return Promise.reject(probe);
   const gen = b.gen;
   const start = b.startTime();
   let result: unknown;
   try {
-    result = fn.apply(thisArg, args as never[]);
+    result = fn(new Context());
   } catch (error) {
-    b.record(gen, start, probe, b.classifyError(error), error);
-    return Promise.reject(error);
+    return thrown(b, gen, start, probe, error);
   }
-  const promise = result instanceof Promise ? result : Promise.resolve(result);
-  promise.then(
-    (value) => b.record(gen, start, probe, b.classifyValue(value), value),
-    (error) => b.record(gen, start, probe, b.classifyError(error), error),
-  );
-  return promise;
+  return track(b, result, gen, start, probe);
 }
 
 /**
@@ -85,12 +105,8 @@ function invokeFull(
       }
     };
     if (signal?.aborted) return reject(signal.reason);
-    let probe: Probe | undefined;
-    try {
-      probe = b.enter();
-    } catch (rejection) {
-      return fail(rejection);
-    }
+    const probe = b.enter();
+    if (probe instanceof CircuitOpenError) return fail(probe);
     const gen = b.gen;
     const start = b.startTime();
     const clock = b.o.clock;
@@ -154,7 +170,7 @@ function isAbortSignal(value: unknown): value is AbortSignal {
   );
 }
 
-/** @internal `breaker.execute`. */
+/** @internal `breaker.execute` when it cannot take the fast path: checks its arguments first. */
 export function execute<T>(
   b: CircuitBreaker,
   fn: (ctx: CallContext) => T | PromiseLike<T>,
@@ -170,12 +186,9 @@ export function execute<T>(
   } catch (error) {
     return Promise.reject(error);
   }
+  if (signal === undefined && b.o.timeoutMs === undefined) return executeFast(b, fn) as Promise<Awaited<T>>;
   const context = new Context();
-  const result =
-    signal === undefined && b.o.timeoutMs === undefined
-      ? invoke(b, fn as Fn, undefined, [context])
-      : invokeFull(b, fn as Fn, undefined, [context], context, signal, undefined);
-  return result as Promise<Awaited<T>>;
+  return invokeFull(b, fn as Fn, undefined, [context], context, signal, undefined) as Promise<Awaited<T>>;
 }
 
 /** @internal `breaker.wrap`: `fn` guarded by `b`, keeping its arguments, result and `this`. */
@@ -189,8 +202,19 @@ export function guard<A extends unknown[], R, This>(
   const f = fn as unknown as Fn;
   const guarded =
     fallback === undefined && b.o.timeoutMs === undefined
-      ? function (this: unknown, ...args: unknown[]) {
-          return invoke(b, f, this, args);
+      ? function (this: unknown) {
+          const probe = b.enter();
+          if (probe instanceof CircuitOpenError) return Promise.reject(probe);
+          const gen = b.gen;
+          const start = b.startTime();
+          let result: unknown;
+          try {
+            // biome-ignore lint/complexity/noArguments: V8 passes `arguments` on without building an array.
+            result = f.apply(this, arguments as never);
+          } catch (error) {
+            return thrown(b, gen, start, probe, error);
+          }
+          return track(b, result, gen, start, probe);
         }
       : function (this: unknown, ...args: unknown[]) {
           return invokeFull(b, f, this, args, undefined, undefined, fallback as Fallback<unknown[], unknown> | undefined);

@@ -258,19 +258,32 @@ export class Hub {
   }
 }
 
-/** @internal The listeners a breaker emits to: its own, and its registry's if it has one. */
+/**
+ * @internal The listeners a breaker emits to: its own, and its registry's if it has one. Its
+ * own hub (and mitt emitter) is made on the first `on`, so an idle breaker stays small.
+ */
 export class Emit {
-  constructor(
-    readonly own: Hub,
-    readonly parent: Hub | undefined,
-  ) {}
+  own: Hub | undefined;
+
+  constructor(readonly parent: Hub | undefined) {}
 
   wants(bit: number): boolean {
-    return ((this.own.mask | (this.parent === undefined ? 0 : this.parent.mask)) & bit) !== 0;
+    const own = this.own;
+    const parent = this.parent;
+    return (((own === undefined ? 0 : own.mask) | (parent === undefined ? 0 : parent.mask)) & bit) !== 0;
+  }
+
+  on(type: EventType | '*', handler: Handler | AnyWildcard): () => void {
+    return (this.own ??= new Hub()).on(type, handler);
+  }
+
+  off(type: EventType | '*', handler: Handler | AnyWildcard): void {
+    if (this.own === undefined) checkListener(type, handler);
+    else this.own.off(type, handler);
   }
 
   emit(type: EventType, event: unknown): void {
-    let errors = this.own.dispatch(type, event, undefined);
+    let errors = this.own?.dispatch(type, event, undefined);
     if (this.parent !== undefined) errors = this.parent.dispatch(type, event, errors);
     if (errors === undefined) return;
     const name = (event as { name: string }).name;

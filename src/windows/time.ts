@@ -10,9 +10,8 @@ export class TimeWindow implements Window {
   failures = 0;
   slowCalls = 0;
   private readonly width: number;
-  private readonly sliceCalls: Float64Array;
-  private readonly sliceFailures: Float64Array;
-  private readonly sliceSlow: Float64Array;
+  /** Per slice, three counts side by side: calls, failures, slow calls. */
+  private readonly slices: Float64Array;
   /** Index (time / width) of the newest slice; older slices are head - 1 ... head - buckets + 1. */
   private head = Number.NEGATIVE_INFINITY;
 
@@ -21,9 +20,7 @@ export class TimeWindow implements Window {
     readonly buckets: number,
   ) {
     this.width = durationMs / buckets;
-    this.sliceCalls = new Float64Array(buckets);
-    this.sliceFailures = new Float64Array(buckets);
-    this.sliceSlow = new Float64Array(buckets);
+    this.slices = new Float64Array(3 * buckets);
   }
 
   roll(now: number): void {
@@ -38,37 +35,37 @@ export class TimeWindow implements Window {
     this.head = index;
   }
 
+  /** Where the counts of the slice with this index start in `slices`. */
   private slot(index: number): number {
     const s = index % this.buckets;
-    return s < 0 ? s + this.buckets : s;
+    return 3 * (s < 0 ? s + this.buckets : s);
   }
 
   private clear(s: number): void {
-    this.calls -= this.sliceCalls[s];
-    this.failures -= this.sliceFailures[s];
-    this.slowCalls -= this.sliceSlow[s];
-    this.sliceCalls[s] = this.sliceFailures[s] = this.sliceSlow[s] = 0;
+    const slices = this.slices;
+    this.calls -= slices[s];
+    this.failures -= slices[s + 1];
+    this.slowCalls -= slices[s + 2];
+    slices[s] = slices[s + 1] = slices[s + 2] = 0;
   }
 
   record(now: number, failure: boolean, slow: boolean): void {
     this.roll(now);
     const s = this.slot(this.head);
-    this.sliceCalls[s]++;
+    this.slices[s]++;
     this.calls++;
     if (failure) {
-      this.sliceFailures[s]++;
+      this.slices[s + 1]++;
       this.failures++;
     }
     if (slow) {
-      this.sliceSlow[s]++;
+      this.slices[s + 2]++;
       this.slowCalls++;
     }
   }
 
   reset(): void {
-    this.sliceCalls.fill(0);
-    this.sliceFailures.fill(0);
-    this.sliceSlow.fill(0);
+    this.slices.fill(0);
     this.calls = this.failures = this.slowCalls = 0;
   }
 
@@ -77,7 +74,7 @@ export class TimeWindow implements Window {
     const slices: [number, number, number, number][] = [];
     for (let age = 0; age < this.buckets && this.calls > 0; age++) {
       const s = this.slot(this.head - age);
-      if (this.sliceCalls[s] > 0) slices.push([age, this.sliceCalls[s], this.sliceFailures[s], this.sliceSlow[s]]);
+      if (this.slices[s] > 0) slices.push([age, this.slices[s], this.slices[s + 1], this.slices[s + 2]]);
     }
     return { kind: 'time', durationMs: this.durationMs, buckets: this.buckets, slices };
   }
@@ -93,9 +90,9 @@ export class TimeWindow implements Window {
     for (const [age, calls, failures, slow] of data.slices) {
       if (age + shift >= this.buckets) continue;
       const s = this.slot(this.head - age - shift);
-      this.sliceCalls[s] += calls;
-      this.sliceFailures[s] += failures;
-      this.sliceSlow[s] += slow;
+      this.slices[s] += calls;
+      this.slices[s + 1] += failures;
+      this.slices[s + 2] += slow;
       this.calls += calls;
       this.failures += failures;
       this.slowCalls += slow;
