@@ -74,9 +74,7 @@ export function circuitBreaker(options?: HonoBreakerOptions): HonoCircuitBreaker
       const { headers, body } = rejection(permit);
       return c.body(body, 503, headers);
     }
-    const signal: AbortSignal | undefined = c.req.raw.signal;
-    const onAbort = (): void => permit.ignore();
-    signal?.addEventListener('abort', onAbort, { once: true });
+    const watch = watchDisconnect(c, () => permit.ignore());
     try {
       await next();
     } catch (error) {
@@ -84,12 +82,45 @@ export function circuitBreaker(options?: HonoBreakerOptions): HonoCircuitBreaker
       guard.settle(permit, breaker, errorStatus(error), error);
       throw error;
     } finally {
-      signal?.removeEventListener('abort', onAbort);
+      watch.stop();
     }
-    if (signal?.aborted) permit.ignore();
+    if (watch.gone()) permit.ignore();
     else if (c.error !== undefined) guard.settle(permit, breaker, errorStatus(c.error), c.error);
     else guard.settle(permit, breaker, c.res.status);
     return undefined;
   };
   return withHandle(middleware, guard.handle) as HonoCircuitBreaker<HonoBreakerOptions>;
+}
+
+/** The Node.js response that `@hono/node-server` passes as `c.env.outgoing`. */
+interface NodeResponse {
+  readonly writableFinished: boolean;
+  readonly destroyed: boolean;
+  once(event: 'close', listener: () => void): unknown;
+  off(event: 'close', listener: () => void): unknown;
+}
+
+/**
+ * Calls `onGone` when the client disconnects before the response ends. On Node.js
+ * (`@hono/node-server`) it watches the outgoing response, because reading `c.req.raw` there
+ * makes a whole `Request` for every request; elsewhere it watches the request's signal.
+ */
+function watchDisconnect(c: Context, onGone: () => void): { stop(): void; gone(): boolean } {
+  const outgoing = (c.env as { outgoing?: NodeResponse } | undefined)?.outgoing;
+  if (outgoing !== undefined && typeof outgoing.once === 'function') {
+    const onClose = (): void => {
+      if (!outgoing.writableFinished) onGone();
+    };
+    outgoing.once('close', onClose);
+    return {
+      stop: () => outgoing.off('close', onClose),
+      gone: () => outgoing.destroyed && !outgoing.writableFinished,
+    };
+  }
+  const signal: AbortSignal | undefined = c.req.raw.signal;
+  signal?.addEventListener('abort', onGone, { once: true });
+  return {
+    stop: () => signal?.removeEventListener('abort', onGone),
+    gone: () => signal?.aborted === true,
+  };
 }
