@@ -18,12 +18,12 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
  * docs/benchmarks.md for the figure and its causes; its budget guards against growth meanwhile.
  */
 export const BUDGETS = {
-  '.': 7800,
+  '.': 8300,
   './testing': 650,
-  './express': 8200,
-  './koa': 8250,
-  './hono': 8250,
-  './fetch': 7850,
+  './express': 8800,
+  './koa': 8850,
+  './hono': 9000,
+  './fetch': 8500,
 };
 
 /** Node builtins and the optional peer frameworks stay out of the bundle: they are not ours to ship. */
