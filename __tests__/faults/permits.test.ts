@@ -1,16 +1,8 @@
-import { runInThisContext } from 'node:vm';
 import { createBreaker, isCircuitOpenError } from '../../src/index.js';
 import { manualClock } from '../../src/testing/index.js';
+import { trapEscapes } from './trap.js';
 
-const host = runInThisContext('process') as NodeJS.Process;
-const escaped: unknown[] = [];
-const trap = (error: unknown) => escaped.push(error);
-beforeAll(() => host.on('unhandledRejection', trap).on('uncaughtException', trap));
-afterEach(async () => {
-  await new Promise((resolve) => setImmediate(resolve));
-  expect(escaped).toEqual([]);
-});
-afterAll(() => host.off('unhandledRejection', trap).off('uncaughtException', trap));
+trapEscapes();
 
 const reports = ['success', 'failure', 'ignore'] as const;
 
