@@ -57,7 +57,7 @@ if (wanted('registry')) {
     [100_000, 10_000],
   ]) {
     const clock = manualClock();
-    const registry = createRegistry({ clock, ...mixOptions, failureThreshold: 3, maxSize });
+    const registry = createRegistry({ clock, ...mixOptions, failureThreshold: 1, maxSize });
     let opens = 0;
     registry.on('open', () => opens++);
     const random = lcg(11);
