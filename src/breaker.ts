@@ -4,6 +4,7 @@ import { BIT, type CloseReason, Emit, type EventType, type Hub, type OpenReason 
 import type { BreakerOptions } from './options.js';
 import { duration, knownKeys, optionsObject, type Resolved, resolveOptions } from './options.js';
 import { FAILURE, IGNORED, type Outcome, type Probe, SUCCESS } from './outcome.js';
+import { ManualPermit } from './permit.js';
 import { type BreakerSnapshot, parseSnapshot, SNAPSHOT_VERSION } from './snapshot.js';
 import type {
   Breaker,
@@ -432,38 +433,6 @@ export class CircuitBreaker implements Breaker {
       default:
         this.s = CLOSED;
     }
-  }
-}
-
-/** @internal A permit from `acquire()`: the first report counts. */
-class ManualPermit implements Permit {
-  private done = false;
-
-  constructor(
-    private readonly breaker: CircuitBreaker,
-    private readonly gen: number,
-    private readonly start: number,
-    private readonly probe: Probe | undefined,
-  ) {}
-
-  success(): void {
-    if (this.settle()) this.breaker.record(this.gen, this.start, this.probe, SUCCESS, undefined);
-  }
-
-  failure(...error: [unknown?]): void {
-    if (!this.settle()) return;
-    const outcome = error.length === 0 ? FAILURE : this.breaker.classifyError(error[0]);
-    this.breaker.record(this.gen, this.start, this.probe, outcome, error[0]);
-  }
-
-  ignore(): void {
-    if (this.settle()) this.breaker.record(this.gen, this.start, this.probe, IGNORED, undefined);
-  }
-
-  private settle(): boolean {
-    if (this.done) return false;
-    this.done = true;
-    return true;
   }
 }
 
