@@ -83,9 +83,8 @@ export function circuitBreaker(options?: ExpressBreakerOptions): ExpressCircuitB
         reject(res, permit);
         return;
       }
-      res.once('finish', () => guard.settle(permit, breaker, res.statusCode));
-      // Closed without finishing: the client went away before the response ended.
-      res.once('close', () => permit.ignore());
+      // A response closes once sent, or when the client goes away before it ends: ignored then.
+      res.once('close', () => (res.writableFinished ? guard.settle(permit, breaker, res.statusCode) : permit.ignore()));
     } catch (error) {
       next(error);
       return;

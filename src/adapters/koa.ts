@@ -84,10 +84,9 @@ export function circuitBreaker(options?: KoaBreakerOptions): KoaCircuitBreaker<K
       return;
     }
     const res = ctx.res;
-    // The response is written after the middleware chain returns: count it once it is sent,
-    // and ignore it when the connection closes first.
-    res.once('finish', () => guard.settle(permit, breaker, res.statusCode));
-    res.once('close', () => permit.ignore());
+    // The response is written after the middleware chain returns: count it once it is sent
+    // (it then closes), and ignore it when the client goes away before it ends.
+    res.once('close', () => (res.writableFinished ? guard.settle(permit, breaker, res.statusCode) : permit.ignore()));
     try {
       await next();
     } catch (error) {
