@@ -4,7 +4,7 @@
 import { ConsecutiveBreaker, circuitBreaker, handleAll } from 'cockatiel';
 import Opossum from 'opossum';
 import { createBreaker } from '../dist/index.js';
-import { emit, interleave, printRows, summarize } from './harness.mjs';
+import { emit, interleave, printRows, rejectingCase, summarize } from './harness.mjs';
 
 const NEVER = Number.MAX_SAFE_INTEGER;
 const fail = async (x) => {
@@ -19,23 +19,7 @@ const cockatiel = circuitBreaker(handleAll, { halfOpenAfter: 10_000, breaker: ne
 const opossum = new Opossum(fail, { volumeThreshold: NEVER });
 
 const counts = {};
-/** A measured case: one call that must reject with fail's own error. */
-function failing(id, label, call) {
-  counts[id] = { calls: 0, rejected: 0 };
-  const tally = counts[id];
-  return {
-    id,
-    label,
-    fn: async () => {
-      tally.calls++;
-      try {
-        await call();
-      } catch (error) {
-        if (error.message.startsWith('boom')) tally.rejected++;
-      }
-    },
-  };
-}
+const failing = (id, label, call) => rejectingCase(counts, id, label, call, (error) => error.message.startsWith('boom'));
 
 const cases = [
   failing('bare-throw', 'bare `try { await fail(i) } catch {}`', () => fail(++i)),

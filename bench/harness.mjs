@@ -69,3 +69,23 @@ export function printRows(title, rows, references) {
 export function emit(result) {
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
+
+/**
+ * A measured case whose one call must reject, tallied in `counts[id]` (calls, and rejections
+ * that `accept` takes as the expected one), so a group can check that every call rejected.
+ */
+export function rejectingCase(counts, id, label, call, accept = () => true) {
+  const tally = (counts[id] = { calls: 0, rejected: 0 });
+  return {
+    id,
+    label,
+    fn: async () => {
+      tally.calls++;
+      try {
+        await call();
+      } catch (error) {
+        if (accept(error)) tally.rejected++;
+      }
+    },
+  };
+}

@@ -4,7 +4,7 @@
 import { ConsecutiveBreaker, circuitBreaker, handleAll } from 'cockatiel';
 import Opossum from 'opossum';
 import { createBreaker } from '../dist/index.js';
-import { check, emit, interleave, printRows, summarize } from './harness.mjs';
+import { check, emit, interleave, printRows, rejectingCase, summarize } from './harness.mjs';
 
 const HOUR = 3_600_000;
 let ran = 0;
@@ -35,23 +35,7 @@ tripping = false;
 ran = 0;
 
 const counts = {};
-/** A measured case: one call that must reject; counts calls and rejections. */
-function rejecting(id, label, call) {
-  counts[id] = { calls: 0, rejected: 0 };
-  const tally = counts[id];
-  return {
-    id,
-    label,
-    fn: async () => {
-      tally.calls++;
-      try {
-        await call();
-      } catch {
-        tally.rejected++;
-      }
-    },
-  };
-}
+const rejecting = (id, label, call) => rejectingCase(counts, id, label, call);
 
 const cases = [
   rejecting('bare-throw', 'bare `try { await fail() } catch {}`', () => boom()),
