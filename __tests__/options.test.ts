@@ -75,6 +75,19 @@ describe('option validation', () => {
     expect(create({ fallback: () => 1 })).toThrow(TypeError);
   });
 
+  test('an unknown key inside window, or in the options of execute and breaker.wrap, is a TypeError', async () => {
+    expect(create({ window: { durationMs: 1000, bucket: 5 } })).toThrow(/unknown option window\."bucket"/);
+    const breaker = createBreaker();
+    expect(() => breaker.wrap(() => 1, { fallbak: () => 2 } as never)).toThrow(/unknown option "fallbak"/);
+    await expect(breaker.execute(() => 1, { sigal: AbortSignal.abort() } as never)).rejects.toThrow(/unknown option "sigal"/);
+    expect(breaker.stats().totals.calls).toBe(0);
+  });
+
+  test('an empty name is a RangeError that shows the value', () => {
+    expect(create({ name: '' })).toThrow(RangeError);
+    expect(create({ name: '' })).toThrow('name must not be empty, got ""');
+  });
+
   test('options that are not an object', () => {
     expect(create(null)).toThrow(/options must be an object, got null/);
     expect(create('fast')).toThrow(TypeError);
