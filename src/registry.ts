@@ -3,7 +3,7 @@ import { describe } from './describe.js';
 import { type EventType, Hub } from './events.js';
 import { type BreakerOptions, positiveInteger, resolveOptions } from './options.js';
 import type { Breaker, Listener, State, WildcardListener } from './types.js';
-import { Link, UseList } from './use-order.js';
+import { Link, UseList } from './use-list.js';
 
 /**
  * Options of {@link createRegistry}: the options of every breaker it makes (except `name`,
