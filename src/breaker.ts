@@ -6,6 +6,7 @@ import { duration, knownKeys, optionsObject, type Resolved, resolveOptions } fro
 import { FAILURE, IGNORED, type Outcome, type Probe, SUCCESS } from './outcome.js';
 import { ManualPermit } from './permit.js';
 import { type BreakerSnapshot, parseSnapshot, SNAPSHOT_VERSION } from './snapshot.js';
+import type { BreakerStore } from './store.js';
 import type {
   Breaker,
   BreakerStats,
@@ -96,6 +97,10 @@ export class CircuitBreaker implements Breaker {
     if (raw > this.lastRaw) this.mono += raw - this.lastRaw;
     this.lastRaw = raw;
     return this.mono;
+  }
+
+  get store(): BreakerStore | undefined {
+    return this.o.store;
   }
 
   get state(): State {

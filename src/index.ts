@@ -9,6 +9,7 @@ export type { BreakerOptions, WindowOptions } from './options.js';
 export type { Registry, RegistryOptions } from './registry.js';
 export { createRegistry } from './registry.js';
 export type { BreakerSnapshot } from './snapshot.js';
+export type { BreakerStore, FleetState, StoreLink, StoreMember, StoreStats, Transition } from './store.js';
 export type {
   Breaker,
   BreakerStats,

@@ -2,6 +2,7 @@ import type { Clock } from './clock.js';
 import { systemClock } from './clock.js';
 import { describe } from './describe.js';
 import type { BreakerSnapshot } from './snapshot.js';
+import type { BreakerStore } from './store.js';
 
 /**
  * A rate window: the last `size` calls, or the last `durationMs` kept as `buckets` slices.
@@ -79,6 +80,11 @@ export interface BreakerOptions {
   readonly clock?: Clock | undefined;
   /** A snapshot from `toJSON()` to resume from. */
   readonly initialState?: BreakerSnapshot | undefined;
+  /**
+   * Shares this breaker's state with every breaker of the same name on the store, across
+   * processes (`redisStore` from `tripswitch/redis`; `memoryStore` from `tripswitch/testing`).
+   */
+  readonly store?: BreakerStore | undefined;
 }
 
 /** The names of every breaker option, to tell them apart from other options. @internal */
@@ -97,6 +103,7 @@ export const BREAKER_OPTION_NAMES = [
   'isResultFailure',
   'clock',
   'initialState',
+  'store',
 ] as const satisfies readonly (keyof BreakerOptions)[];
 
 /** @internal The window, resolved. */
@@ -121,6 +128,7 @@ export interface Resolved {
   readonly isResultFailure: ((result: unknown) => boolean) | undefined;
   readonly clock: Clock;
   readonly initialState: BreakerSnapshot | undefined;
+  readonly store: BreakerStore | undefined;
 }
 
 type Check = (name: string, value: unknown) => void;
@@ -214,6 +222,13 @@ function plainOrFunctionObject(name: string, value: unknown): void {
   }
 }
 
+const storeLike: Check = (name, value) => {
+  plainOrFunctionObject(name, value);
+  if (typeof (value as Record<string, unknown>).attach !== 'function') {
+    throw new TypeError(`${name} must be a BreakerStore (with an attach method), got ${describe(value)}`);
+  }
+};
+
 const resetTimeout: Check = (name, value) => {
   if (typeof value === 'function') return;
   if (typeof value !== 'number') throw new TypeError(`${name} must be a number or a function, got ${describe(value)}`);
@@ -263,6 +278,7 @@ export function resolveOptions(input: unknown, otherKeys: readonly string[] = []
     isResultFailure: optional<((result: unknown) => boolean) | undefined>('isResultFailure', func, undefined),
     clock: optional<Clock>('clock', (_n, v) => clockLike(v), systemClock),
     initialState: o.initialState as BreakerSnapshot | undefined,
+    store: optional<BreakerStore | undefined>('store', storeLike, undefined),
   };
   return resolved;
 }

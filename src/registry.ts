@@ -2,6 +2,7 @@ import { CircuitBreaker } from './breaker.js';
 import { describe } from './describe.js';
 import { type EventType, Hub } from './events.js';
 import { type BreakerOptions, positiveInteger, resolveOptions } from './options.js';
+import type { BreakerStore } from './store.js';
 import type { Breaker, Listener, State, WildcardListener } from './types.js';
 import { Link, UseList } from './use-list.js';
 
@@ -48,6 +49,8 @@ export interface Registry extends Iterable<[string, Breaker]> {
   delete(key: string): boolean;
   /** How many breakers are held. */
   readonly size: number;
+  /** The store every breaker of this registry shares its state through, if any. */
+  readonly store: BreakerStore | undefined;
   /** The keys held, least recently used first. */
   keys(): IterableIterator<string>;
   /** The breakers held, least recently used first. */
@@ -132,6 +135,10 @@ export class BreakerRegistry implements Registry {
 
   get size(): number {
     return this.byKey.size;
+  }
+
+  get store(): BreakerStore | undefined {
+    return this.options.store;
   }
 
   *keys(): IterableIterator<string> {

@@ -1,5 +1,6 @@
 import type { BreakerEvents, EventType } from './events.js';
 import type { BreakerSnapshot } from './snapshot.js';
+import type { BreakerStore } from './store.js';
 
 /**
  * A breaker's state.
@@ -238,6 +239,8 @@ export interface Breaker {
   readonly name: string;
   /** The current state; reading it applies any transition that is due. */
   readonly state: State;
+  /** The store this breaker shares its state through, if any (the `store` option). */
+  readonly store: BreakerStore | undefined;
   /**
    * Runs `fn` if the breaker lets the call through, and counts its outcome. Rejects with a
    * `CircuitOpenError` when it does not, and with a `CallTimeoutError` after `timeoutMs`.

@@ -1,0 +1,169 @@
+import type { CloseReason, OpenReason } from './events.js';
+import type { State } from './types.js';
+
+/**
+ * A breaker's state as the fleet holds it. The store keeps one per breaker name.
+ *
+ * `halfOpen` is never stored: it is an `open` state whose period is over (`retryAfterMs` 0).
+ *
+ * @example
+ * ```ts
+ * import type { FleetState } from 'tripswitch';
+ *
+ * const opened: FleetState = { state: 'open', retryAfterMs: 30_000, attempt: 1, epoch: 1, instance: 'web-1', reason: 'failures' };
+ * ```
+ */
+export interface FleetState {
+  /** `closed`, `open`, `isolated` or `disabled`. */
+  readonly state: Exclude<State, 'halfOpen'>;
+  /** Open: milliseconds left in the open period, measured on the store's clock (0 once over). Otherwise 0. */
+  readonly retryAfterMs: number;
+  /** The attempt of the open period (1 on the first opening since the last close). */
+  readonly attempt: number;
+  /** Grows with every fleet transition, never goes back: a state with a lower epoch is older. 0: no record. */
+  readonly epoch: number;
+  /** The instance that made the transition. */
+  readonly instance: string;
+  /** Why it opened or closed, when it did. */
+  readonly reason?: OpenReason | CloseReason | undefined;
+}
+
+/**
+ * A transition a breaker made, as it tells the store. The store decides what the fleet makes
+ * of it (a trip may only count as a vote, or be overtaken by a newer state) and answers with
+ * the fleet's state through {@link StoreMember.adopt}.
+ *
+ * @example
+ * ```ts
+ * import type { Transition } from 'tripswitch';
+ *
+ * const trip: Transition = { state: 'open', reason: 'failures', retryAfterMs: 30_000, attempt: 1 };
+ * ```
+ */
+export interface Transition {
+  /** The state entered (`halfOpen` is never shared: every instance reaches it with time). */
+  readonly state: Exclude<State, 'halfOpen'>;
+  /** Open and close: why. An open with reason `failures`, `failureRate` or `slowCallRate` is a trip, subject to quorum. */
+  readonly reason?: OpenReason | CloseReason | undefined;
+  /** Open: the length of the open period in milliseconds. Otherwise 0. */
+  readonly retryAfterMs: number;
+  /** The attempt of the open period. */
+  readonly attempt: number;
+}
+
+/**
+ * What a store sees of a breaker attached to it. The breaker implements it; a store calls
+ * `adopt` with the fleet's state, never on the call path of the breaker.
+ *
+ * @example
+ * ```ts
+ * import type { StoreMember } from 'tripswitch';
+ *
+ * const member: StoreMember = {
+ *   name: 'payments',
+ *   halfOpenMaxCalls: 1,
+ *   adopt: (fleet, remote) => console.log(fleet.state, remote),
+ *   local: () => undefined,
+ * };
+ * ```
+ */
+export interface StoreMember {
+  /** The breaker's name (in a registry, its key): breakers of one name are one breaker fleet-wide. */
+  readonly name: string;
+  /** Probes allowed fleet-wide per half-open period. */
+  readonly halfOpenMaxCalls: number;
+  /**
+   * Takes up the fleet's state when it is newer (by epoch) than the last one this breaker saw.
+   * `remote` is true when another instance made the transition.
+   */
+  adopt(fleet: FleetState, remote: boolean): void;
+  /**
+   * For resynchronization: the breaker's current state as a transition, with the epoch it
+   * was adopted at (0 when made locally while the store was unavailable), or undefined when closed.
+   */
+  local(): { readonly transition: Transition; readonly epoch: number } | undefined;
+}
+
+/**
+ * A breaker's link to its store, returned by {@link BreakerStore.attach}. None of its methods
+ * throws or rejects; `lease` is the only one a call ever waits for.
+ *
+ * @example
+ * ```ts
+ * import type { StoreLink } from 'tripswitch';
+ *
+ * async function probe(link: StoreLink): Promise<boolean> {
+ *   const granted = await link.lease(30_000);
+ *   if (granted) link.probeDone('success');
+ *   return granted;
+ * }
+ * ```
+ */
+export interface StoreLink {
+  /** Shares a transition. Never waits; while the store is unavailable only the latest is kept. */
+  publish(transition: Transition): void;
+  /**
+   * Asks for one of the fleet's `halfOpenMaxCalls` probe slots of the current half-open
+   * period, held for `ttlMs` at most. Resolves true when granted, and also when the store
+   * cannot answer within its timeout (the breaker then decides alone); false when refused.
+   */
+  lease(ttlMs: number): Promise<boolean>;
+  /** A probe that held a lease ended: a success counts towards closing the fleet; `ignore` frees the slot. A failure is shared by `publish` (the reopening). */
+  probeDone(outcome: 'success' | 'ignore'): void;
+  /** Stops following the fleet. */
+  detach(): void;
+}
+
+/**
+ * The health of a store and what went through it.
+ *
+ * @example
+ * ```ts
+ * import type { StoreStats } from 'tripswitch';
+ *
+ * const healthy = (stats: StoreStats) => stats.available && stats.errors === 0;
+ * ```
+ */
+export interface StoreStats {
+  /** Whether the store answers now. */
+  available: boolean;
+  /** Transitions sent to the fleet. */
+  published: number;
+  /** Fleet transitions taken up by a breaker here. */
+  applied: number;
+  /** Messages that were malformed, foreign or stale, and were dropped. */
+  ignored: number;
+  /** Store operations that failed or timed out. */
+  errors: number;
+  /** Probe leases granted to breakers here. */
+  leasesGranted: number;
+  /** Probe leases refused to breakers here. */
+  leasesRefused: number;
+}
+
+/**
+ * Shared state for breakers of the same name across processes: the `store` option. The core
+ * knows only this interface; `redisStore` (`tripswitch/redis`) and `memoryStore`
+ * (`tripswitch/testing`) implement it.
+ *
+ * @example
+ * ```ts
+ * import { createBreaker } from 'tripswitch';
+ * import { memoryStore } from 'tripswitch/testing';
+ *
+ * const store = memoryStore();
+ * const a = createBreaker({ name: 'payments', store, failureThreshold: 1 });
+ * const b = createBreaker({ name: 'payments', store });
+ * a.open();
+ * await store.flush();
+ * console.log(b.state); // 'open'
+ * ```
+ */
+export interface BreakerStore {
+  /** This process's id in votes, leases and events. */
+  readonly instanceId: string;
+  /** Attaches a breaker; it then follows the fleet's state of its name, taken up at once. */
+  attach(member: StoreMember): StoreLink;
+  /** Health and counters. */
+  stats(): StoreStats;
+}
