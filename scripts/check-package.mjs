@@ -61,7 +61,7 @@ try {
     import { createRequire } from 'node:module';
     const require = createRequire(import.meta.url);
     const failed = [];
-    for (const framework of ['express', 'koa', 'hono']) {
+    for (const framework of ['express', 'koa', 'hono', 'ioredis', 'redis']) {
       try { require.resolve(framework); failed.push(framework + ' is installed'); } catch {}
     }
     for (const name of ${JSON.stringify(names)}) {

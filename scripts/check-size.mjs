@@ -24,10 +24,11 @@ export const BUDGETS = {
   './koa': 8850,
   './hono': 9000,
   './fetch': 8500,
+  './redis': 5000,
 };
 
 /** Node builtins and the optional peer frameworks stay out of the bundle: they are not ours to ship. */
-const EXTERNAL = [...builtinModules, 'node:*', 'express', 'koa', 'hono', 'hono/*'];
+const EXTERNAL = [...builtinModules, 'node:*', 'express', 'koa', 'hono', 'hono/*', 'ioredis', 'redis'];
 
 /** The `import` target of every entry point of the `exports` map, except package.json. */
 export function entryPoints(root = ROOT) {

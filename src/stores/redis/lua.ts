@@ -1,0 +1,106 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * The one script behind every store operation. Every compare-and-set runs here, atomically,
+ * on the server's clock (`TIME`). KEYS: the record hash, the votes zset, the leases zset, all
+ * under one hash tag. ARGV: op, channel, name, instance, then the op's own arguments.
+ * The reply is the record after the operation: state, epoch, retryAfterMs, attempt,
+ * instance, reason, granted (lease only). Numbers that may exceed 14 digits travel as
+ * strings (Lua formats numbers with 14 significant digits).
+ */
+export const SCRIPT = `
+local s, votes, leases = KEYS[1], KEYS[2], KEYS[3]
+local op, channel, name, me = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local t = redis.call('TIME')
+local nowUs = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local now = math.floor(nowUs / 1000)
+local CLOSED_TTL, MARGIN = 600000, 600000
+local function num(x) return string.format('%.0f', x) end
+
+local raw = redis.call('HMGET', s, 'state', 'epoch', 'until', 'attempt', 'instance', 'reason', 'successes')
+local known = { closed = true, open = true, isolated = true, disabled = true }
+local F = { state = raw[1], epoch = tonumber(raw[2]) or 0, untilMs = tonumber(raw[3]) or 0,
+  attempt = tonumber(raw[4]) or 1, instance = raw[5] or '', reason = raw[6] or '', successes = tonumber(raw[7]) or 0 }
+if not known[F.state] then F.state = 'closed' end
+local granted = 0
+
+local function liveOpen() return F.state == 'open' and now < F.untilMs end
+local function expiredOpen() return F.state == 'open' and now >= F.untilMs end
+
+local function expireZset(key)
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', num(now))
+  local latest = redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')
+  if latest[2] then redis.call('PEXPIRE', key, math.max(tonumber(latest[2]) - now, 1)) end
+  return redis.call('ZCARD', key)
+end
+
+local function write(state, untilMs, attempt, reason, epoch)
+  F.state, F.untilMs, F.attempt, F.reason, F.instance, F.epoch, F.successes = state, untilMs, attempt, reason, me, epoch, 0
+  redis.call('DEL', votes, leases)
+  redis.call('HSET', s, 'state', state, 'epoch', num(epoch), 'until', num(untilMs), 'attempt', num(attempt),
+    'instance', me, 'reason', reason, 'successes', '0')
+  if state == 'closed' then redis.call('PEXPIRE', s, CLOSED_TTL)
+  elseif state == 'open' then redis.call('PEXPIRE', s, math.max(untilMs - now, 0) + MARGIN)
+  else redis.call('PERSIST', s) end
+  local r = 0
+  if state == 'open' then r = math.max(untilMs - now, 0) end
+  local w = ''
+  if reason ~= '' then w = ',"w":' .. cjson.encode(reason) end
+  redis.call('PUBLISH', channel, '{"v":1,"n":' .. cjson.encode(name) .. ',"e":' .. num(epoch) .. ',"s":"' .. state ..
+    '","r":' .. num(r) .. ',"a":' .. num(attempt) .. ',"i":' .. cjson.encode(me) .. w .. '}')
+end
+local function transition(state, untilMs, attempt, reason)
+  write(state, untilMs, attempt, reason, math.max(F.epoch + 1, nowUs))
+end
+
+local function trip(reason, ttl, attempt, quorum)
+  if liveOpen() or F.state == 'isolated' or F.state == 'disabled' then return end
+  redis.call('ZADD', votes, num(now + ttl), me)
+  if expireZset(votes) >= quorum then transition('open', now + ttl, attempt, reason) end
+end
+
+if op == 'publish' then
+  local state, reason, ttl, attempt, quorum = ARGV[5], ARGV[6], tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9])
+  if state == 'open' and (reason == 'failures' or reason == 'failureRate' or reason == 'slowCallRate') then
+    trip(reason, ttl, attempt, quorum)
+  elseif state == 'open' and reason == 'probeFailed' then
+    if expiredOpen() then transition('open', now + ttl, math.max(attempt, F.attempt + 1), reason)
+    elseif F.state == 'closed' then trip(reason, ttl, attempt, quorum) end
+  elseif state == 'closed' and reason == 'probesSucceeded' then
+    if expiredOpen() then transition('closed', 0, 1, reason) end
+  else
+    local untilMs = 0
+    if state == 'open' then untilMs = now + ttl end
+    transition(state, untilMs, attempt, reason)
+  end
+elseif op == 'lease' then
+  local id, ttl, max = ARGV[5], tonumber(ARGV[6]), tonumber(ARGV[7])
+  if F.state == 'closed' or F.state == 'disabled' then granted = 1
+  elseif expiredOpen() and expireZset(leases) + F.successes < max then
+    redis.call('ZADD', leases, num(now + ttl), id)
+    expireZset(leases)
+    granted = 1
+  end
+elseif op == 'done' then
+  local id, outcome, max = ARGV[5], ARGV[6], tonumber(ARGV[7])
+  redis.call('ZREM', leases, id)
+  if outcome == 'success' and expiredOpen() then
+    F.successes = redis.call('HINCRBY', s, 'successes', 1)
+    if F.successes >= max then transition('closed', 0, 1, 'probesSucceeded') end
+  end
+elseif op == 'restore' then
+  local epoch, state, reason, ttl, attempt = tonumber(ARGV[5]), ARGV[6], ARGV[7], tonumber(ARGV[8]), tonumber(ARGV[9])
+  if F.epoch < epoch then
+    local untilMs = 0
+    if state == 'open' then untilMs = now + ttl end
+    write(state, untilMs, attempt, reason, epoch)
+  end
+end
+
+local left = 0
+if F.state == 'open' then left = math.max(F.untilMs - now, 0) end
+return { F.state, num(F.epoch), num(left), num(F.attempt), F.instance, F.reason, granted }
+`;
+
+/** The script's SHA-1, for EVALSHA. */
+export const SCRIPT_SHA = createHash('sha1').update(SCRIPT).digest('hex');

@@ -1,0 +1,119 @@
+import type { CloseReason, OpenReason } from '../../events.js';
+import type { FleetState, Transition } from '../../store.js';
+
+/** The longest name a message may carry (UTF-16 units); longer names still lease and resync. */
+export const MAX_NAME_LENGTH = 16_384;
+const MAX_MESSAGE_LENGTH = 4 * MAX_NAME_LENGTH;
+const MAX_INSTANCE_LENGTH = 256;
+/** Far above any open period a timer accepts, and below 2^53. */
+const MAX_MS = 2 ** 47;
+const MAX_ATTEMPT = 2 ** 31;
+
+const STATES: ReadonlySet<string> = new Set(['closed', 'open', 'isolated', 'disabled']);
+const REASONS: ReadonlySet<string> = new Set([
+  'failures',
+  'failureRate',
+  'slowCallRate',
+  'probeFailed',
+  'manual',
+  'probesSucceeded',
+]);
+
+/**
+ * Escapes a breaker name for use inside a key: every UTF-16 unit outside `[A-Za-z0-9@*_+-./]`
+ * becomes `%XX` (below 256) or `%uXXXX`, as `escape()` does. The result has no `{`, `}` or `:`,
+ * so a name can neither leave its hash tag nor its key; the empty name becomes `%`, which no
+ * other name produces.
+ */
+export function encodeName(name: string): string {
+  if (name === '') return '%';
+  return name.replace(/[^A-Za-z0-9@*_+\-./]/g, (c) => {
+    const code = c.charCodeAt(0);
+    return code < 256 ? `%${code.toString(16).padStart(2, '0')}` : `%u${code.toString(16).padStart(4, '0')}`;
+  });
+}
+
+/** The record, votes and leases keys of one name: one hash tag, so one Cluster slot. */
+export function keysOf(prefix: string, name: string): [string, string, string] {
+  const base = `${prefix}{${encodeName(name)}}`;
+  return [`${base}:s`, `${base}:votes`, `${base}:leases`];
+}
+
+/** The channel every store of a prefix publishes on. */
+export const channelOf = (prefix: string): string => `${prefix}events`;
+
+/** A fleet state announced on the channel, validated. */
+export interface Announcement {
+  readonly name: string;
+  readonly fleet: FleetState;
+}
+
+const isCount = (x: unknown, max: number, min = 0): x is number =>
+  typeof x === 'number' && Number.isInteger(x) && x >= min && x <= max;
+const isText = (x: unknown, max: number): x is string => typeof x === 'string' && x.length > 0 && x.length <= max;
+
+function fleetOf(
+  state: unknown,
+  epoch: unknown,
+  retryAfterMs: unknown,
+  attempt: unknown,
+  instance: unknown,
+  reason: unknown,
+): FleetState | undefined {
+  if (typeof state !== 'string' || !STATES.has(state)) return undefined;
+  if (!isCount(epoch, Number.MAX_SAFE_INTEGER) || !isCount(retryAfterMs, MAX_MS) || !isCount(attempt, MAX_ATTEMPT, 1)) {
+    return undefined;
+  }
+  if (!(instance === '' || isText(instance, MAX_INSTANCE_LENGTH))) return undefined;
+  if (!(reason === undefined || reason === '' || (typeof reason === 'string' && REASONS.has(reason)))) return undefined;
+  return {
+    state: state as FleetState['state'],
+    epoch,
+    retryAfterMs: state === 'open' ? retryAfterMs : 0,
+    attempt,
+    instance,
+    reason: reason === '' || reason === undefined ? undefined : (reason as OpenReason | CloseReason),
+  };
+}
+
+/** Parses a channel message; undefined for anything malformed, of another version, or too large. */
+export function parseMessage(message: unknown): Announcement | undefined {
+  if (typeof message !== 'string' || message.length > MAX_MESSAGE_LENGTH) return undefined;
+  let m: unknown;
+  try {
+    m = JSON.parse(message);
+  } catch {
+    return undefined;
+  }
+  if (typeof m !== 'object' || m === null || Array.isArray(m)) return undefined;
+  const o = m as Record<string, unknown>;
+  if (o.v !== 1 || !isText(o.n, MAX_NAME_LENGTH) || !isText(o.i, MAX_INSTANCE_LENGTH)) return undefined;
+  if (o.e === 0) return undefined;
+  const fleet = fleetOf(o.s, o.e, o.r, o.a, o.i, o.w);
+  return fleet && { name: o.n, fleet };
+}
+
+/** A script's reply: the record after the operation, and whether a lease was granted. */
+export interface Reply {
+  readonly fleet: FleetState;
+  readonly granted: boolean;
+}
+
+const asNumber = (x: unknown): unknown => (typeof x === 'string' && /^\d{1,16}$/.test(x) ? Number(x) : x);
+
+/** Parses the script's reply; throws on anything else (it then counts as a store error). */
+export function parseReply(reply: unknown): Reply {
+  if (Array.isArray(reply) && reply.length === 7) {
+    const [state, epoch, left, attempt, instance, reason, granted] = reply as unknown[];
+    const fleet = fleetOf(state, asNumber(epoch), asNumber(left), asNumber(attempt), instance, reason);
+    if (fleet && (granted === 0 || granted === 1)) return { fleet, granted: granted === 1 };
+  }
+  throw new TypeError('tripswitch/redis: unexpected script reply');
+}
+
+/** The script's arguments for a transition, after op, channel, name and instance. */
+export function transitionArgs(t: Transition): string[] {
+  const ms = Math.min(MAX_MS, Math.max(0, Math.round(t.retryAfterMs) || 0));
+  const attempt = Math.min(MAX_ATTEMPT, Math.max(1, Math.floor(t.attempt) || 1));
+  return [t.state, t.reason ?? '', String(ms), String(attempt)];
+}
