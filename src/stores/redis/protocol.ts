@@ -87,7 +87,9 @@ export function parseMessage(message: unknown): Announcement | undefined {
   }
   if (typeof m !== 'object' || m === null || Array.isArray(m)) return undefined;
   const o = m as Record<string, unknown>;
-  if (o.v !== 1 || !isText(o.n, MAX_NAME_LENGTH) || !isText(o.i, MAX_INSTANCE_LENGTH)) return undefined;
+  if (o.v !== 1 || typeof o.n !== 'string' || o.n.length > MAX_NAME_LENGTH || !isText(o.i, MAX_INSTANCE_LENGTH)) {
+    return undefined;
+  }
   if (o.e === 0) return undefined;
   const fleet = fleetOf(o.s, o.e, o.r, o.a, o.i, o.w);
   return fleet && { name: o.n, fleet };
