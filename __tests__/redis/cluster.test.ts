@@ -1,0 +1,69 @@
+import { type RedisStore, redisStore } from '../../src/stores/redis/index.js';
+import { keysOf } from '../../src/stores/redis/protocol.js';
+import { KINDS } from './clients.js';
+import { TestMember } from './member.js';
+import { cli, type RedisCluster, startCluster, until } from './server.js';
+
+jest.setTimeout(90_000);
+
+describe('redisStore on a three-primary Redis Cluster', () => {
+  let cluster: RedisCluster;
+  const cleanup: (() => Promise<void>)[] = [];
+  beforeAll(async () => {
+    cluster = await startCluster();
+  });
+  afterAll(async () => {
+    for (const close of cleanup.reverse()) await close();
+    await cluster?.stop();
+  });
+
+  const names = ['payments', 'a{b}c', 'x:y', 'é漢', 'n'.repeat(300)];
+
+  test('the keys of a name share one slot, and names spread over the primaries', async () => {
+    const port = cluster.ports[0];
+    const slots = new Set<string>();
+    for (const name of names) {
+      const [s, ...rest] = keysOf('tripswitch:', name).map((key) => cli(port, 'cluster', 'keyslot', key));
+      const slot = await s;
+      for (const other of rest) expect(await other).toBe(slot);
+      slots.add(slot);
+    }
+    expect(slots.size).toBe(names.length);
+  });
+
+  test.each(KINDS)('with $name: scripts are accepted and a transition reaches another store', async (kind) => {
+    const prefix = `${kind.name.replace(/\W/g, '')}:`;
+    const stores: RedisStore[] = [];
+    for (const instanceId of ['a', 'b']) {
+      const c = await kind.cluster(cluster.ports);
+      const store = redisStore({ client: c.client, prefix, instanceId, timeoutMs: 1000 });
+      cleanup.push(async () => {
+        await store.close();
+        await c.close();
+      });
+      stores.push(store);
+    }
+    const [a, b] = stores;
+    await until(async () => (await cli(cluster.ports[0], 'pubsub', 'numsub', `${prefix}events`)).endsWith('2') || true, 1000);
+    for (const name of names) {
+      const x = new TestMember(name);
+      const y = new TestMember(name);
+      const link = a.attach(x);
+      b.attach(y);
+      await until(() => x.adopted.length > 0 && y.adopted.length > 0, 10_000, 'first sync');
+      // The subscription may still be on its way: publish until the other store hears it.
+      await until(
+        async () => {
+          link.publish({ state: 'isolated', retryAfterMs: 0, attempt: 1 });
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          return y.adopted.some((e) => e.remote && e.fleet.state === 'isolated');
+        },
+        20_000,
+        `${name} propagated`,
+      );
+      expect(await link.lease(1000)).toBe(false);
+    }
+    expect(a.stats()).toMatchObject({ available: true, errors: 0, leasesRefused: names.length });
+    expect(b.stats().applied).toBeGreaterThanOrEqual(names.length);
+  });
+});

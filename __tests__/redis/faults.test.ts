@@ -1,0 +1,118 @@
+import { type RedisStore, type RedisStoreEvent, redisStore } from '../../src/stores/redis/index.js';
+import { keysOf } from '../../src/stores/redis/protocol.js';
+import { KINDS } from './clients.js';
+import { TestMember, trip } from './member.js';
+import { cli, type RedisServer, startRedis, until } from './server.js';
+
+jest.setTimeout(60_000);
+
+describe.each(KINDS)('redisStore when Redis fails, with $name', (kind) => {
+  let server: RedisServer;
+  const cleanup: (() => Promise<void>)[] = [];
+
+  beforeEach(async () => {
+    server = await startRedis();
+  });
+  afterEach(async () => {
+    for (const close of cleanup.splice(0).reverse()) await close();
+    await server.stop();
+  });
+
+  async function store(instanceId: string, timeoutMs: number) {
+    const c = await kind.connect(server.port);
+    const s = redisStore({ client: c.client, instanceId, timeoutMs });
+    cleanup.push(async () => {
+      await s.close();
+      await c.close();
+    });
+    const events: string[] = [];
+    const seen: RedisStoreEvent[] = [];
+    s.on('unavailable', (e) => {
+      events.push('unavailable');
+      seen.push(e);
+    });
+    s.on('available', () => {
+      events.push('available');
+    });
+    // A handler that throws never reaches the store or the process.
+    s.on('unavailable', () => {
+      throw new Error('handler');
+    });
+    return { store: s, events, seen };
+  }
+
+  const subscribed = (count: number) =>
+    until(async () => (await cli(server.port, 'pubsub', 'numsub', 'tripswitch:events')).endsWith(String(count)), 10_000);
+
+  const attach = async (s: RedisStore, member: TestMember) => {
+    const link = s.attach(member);
+    await until(() => member.adopted.length > 0, 5000, 'first sync');
+    return link;
+  };
+
+  test('paused: nothing waits longer than timeoutMs, the latest transition is kept, then it resynchronizes', async () => {
+    const { store: s, events, seen } = await store('a', 100);
+    await subscribed(1);
+    const member = new TestMember('svc');
+    const link = await attach(s, member);
+    server.pause();
+    let started = Date.now();
+    expect(await link.lease(1000)).toBe(true);
+    const waited = Date.now() - started;
+    expect(waited).toBeGreaterThanOrEqual(90);
+    expect(waited).toBeLessThan(300);
+    expect(s.stats()).toMatchObject({ available: false, errors: 1 });
+    expect(events).toEqual(['unavailable']);
+    expect(seen[0].error).toBeInstanceOf(Error);
+    // While unavailable nothing waits at all, and only the latest transition is kept.
+    started = Date.now();
+    expect(await link.lease(1000)).toBe(true);
+    expect(Date.now() - started).toBeLessThan(20);
+    link.publish({ state: 'open', reason: 'manual', retryAfterMs: 60_000, attempt: 1 });
+    link.publish({ state: 'isolated', retryAfterMs: 0, attempt: 1 });
+    link.probeDone('ignore');
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(events).toEqual(['unavailable']);
+    server.resume();
+    await until(() => events.length === 2, 10_000, 'available');
+    expect(events).toEqual(['unavailable', 'available']);
+    expect(s.stats().available).toBe(true);
+    expect(await cli(server.port, 'hget', keysOf('tripswitch:', 'svc')[0], 'state')).toBe('isolated');
+    await member.next((f) => f.state === 'isolated');
+  });
+
+  test('killed and restarted empty: breakers carry on, changes made meanwhile reach the fleet, lost epochs come back', async () => {
+    const a = await store('a', 200);
+    const b = await store('b', 200);
+    await subscribed(2);
+    const kept = new TestMember('kept');
+    const keptLink = await attach(a.store, kept);
+    const changed = new TestMember('changed');
+    const changedLink = await attach(a.store, changed);
+    const follower = new TestMember('changed');
+    await attach(b.store, follower);
+    const opened = await kept.step(() => keptLink.publish({ state: 'open', reason: 'manual', retryAfterMs: 60_000, attempt: 1 }));
+    kept.localState = { transition: { ...trip(60_000), reason: 'manual' }, epoch: opened.fleet.epoch };
+
+    await server.kill();
+    await until(() => a.events.includes('unavailable'), 10_000, 'unavailable');
+    changedLink.publish({ state: 'isolated', retryAfterMs: 0, attempt: 1 });
+    changed.localState = { transition: { state: 'isolated', retryAfterMs: 0, attempt: 1 }, epoch: 0 };
+    const started = Date.now();
+    expect(await changedLink.lease(1000)).toBe(true);
+    expect(Date.now() - started).toBeLessThan(300);
+
+    await server.start();
+    await until(() => a.events.at(-1) === 'available', 15_000, 'available');
+    expect(a.events.filter((e) => e === 'unavailable')).toHaveLength(1);
+    const kKey = keysOf('tripswitch:', 'kept')[0];
+    expect(await cli(server.port, 'hget', kKey, 'epoch')).toBe(String(opened.fleet.epoch));
+    expect(await cli(server.port, 'hget', keysOf('tripswitch:', 'changed')[0], 'state')).toBe('isolated');
+    await until(() => b.events.at(-1) === 'available', 15_000, 'b available');
+    await follower.next((f) => f.state === 'isolated', 10_000);
+    // Epochs keep growing after the restart.
+    const closed = await kept.step(() => keptLink.publish({ state: 'closed', reason: 'manual', retryAfterMs: 0, attempt: 1 }));
+    expect(closed.fleet.epoch).toBeGreaterThan(opened.fleet.epoch);
+    expect(a.store.stats().available).toBe(true);
+  });
+});

@@ -1,0 +1,106 @@
+import { Redis } from 'ioredis';
+import { createClient } from 'redis';
+import { redisStore } from '../../src/stores/redis/index.js';
+import { encodeName, keysOf, parseMessage, parseReply } from '../../src/stores/redis/protocol.js';
+
+describe('redisStore options', () => {
+  // Clients that never connect: options are checked before anything is sent.
+  const io = new Redis({ lazyConnect: true });
+  const node = createClient();
+  afterAll(() => io.disconnect());
+
+  test.each([
+    [undefined, TypeError, 'redisStore options must be an object, got undefined'],
+    [null, TypeError, 'redisStore options must be an object, got null'],
+    [{}, TypeError, 'client must be an ioredis Redis or Cluster, or a node-redis client or cluster, got undefined'],
+    [{ client: { get() {} } }, TypeError, 'got Object'],
+    [{ client: 'redis://localhost' }, TypeError, 'got "redis://localhost"'],
+    [{ client: io, prefix: 1 }, TypeError, 'prefix must be a string, got 1'],
+    [{ client: io, prefix: 'a{b}' }, RangeError, 'prefix must be at most 256 characters without { or }, got "a{b}"'],
+    [{ client: io, prefix: 'p'.repeat(300) }, RangeError, `got "${'p'.repeat(40)}..."`],
+    [{ client: io, quorum: '2' }, TypeError, 'quorum must be a number, got "2"'],
+    [{ client: node, quorum: 0 }, RangeError, 'quorum must be an integer in [1, 10000], got 0'],
+    [{ client: io, quorum: 1.5 }, RangeError, 'got 1.5'],
+    [{ client: io, timeoutMs: true }, TypeError, 'timeoutMs must be a number, got true'],
+    [{ client: io, timeoutMs: 0 }, RangeError, 'timeoutMs must be in [1, 2147483647], got 0'],
+    [{ client: io, timeoutMs: Number.NaN }, RangeError, 'got NaN'],
+    [{ client: io, instanceId: 5 }, TypeError, 'instanceId must be a string, got 5'],
+    [{ client: io, instanceId: '' }, RangeError, 'instanceId must have 1 to 256 characters, got ""'],
+    [{ client: io, instanceId: [] }, TypeError, 'got Array'],
+    [{ client: io, instanceId: Symbol('x') }, TypeError, 'got symbol'],
+  ])('%p is refused', (options, type, message) => {
+    const make = () => redisStore(options as never);
+    expect(make).toThrow(type);
+    expect(make).toThrow(message);
+  });
+
+  test('on() takes known events and functions only', () => {
+    // A client whose duplicate never connects: nothing leaves the process.
+    const client = {
+      status: 'wait',
+      evalsha: () => new Promise(() => undefined),
+      on: () => undefined,
+      off: () => undefined,
+      duplicate: () => ({
+        status: 'wait',
+        on: () => undefined,
+        subscribe: () => Promise.reject(new Error('offline')),
+        quit: () => Promise.resolve(),
+        disconnect: () => undefined,
+        removeAllListeners: () => undefined,
+      }),
+    };
+    const store = redisStore({ client, instanceId: 'me' });
+    expect(store.instanceId).toBe('me');
+    expect(() => store.on('nope' as never, () => undefined)).toThrow("event must be 'available' or 'unavailable', got nope");
+    expect(() => store.on('available', 'x' as never)).toThrow('handler must be a function, got string');
+    const off = store.on('available', () => undefined);
+    off();
+    off();
+    expect(store.stats()).toEqual({
+      available: true,
+      published: 0,
+      applied: 0,
+      ignored: 0,
+      errors: 0,
+      leasesGranted: 0,
+      leasesRefused: 0,
+    });
+    expect(typeof redisStore({ client }).instanceId).toBe('string');
+    return store.close();
+  });
+});
+
+describe('redis protocol', () => {
+  test('names are escaped into distinct keys with no brace, colon or space', () => {
+    const names = ['a', 'a:b', 'a%3ab', '{x}', '', '%', 'é', '\ud800', 'a b', 'A-Z_0.9@*+/'];
+    const encoded = names.map(encodeName);
+    expect(new Set(encoded).size).toBe(names.length);
+    for (const e of encoded) expect(e).toMatch(/^[A-Za-z0-9@*_+\-./%]+$/);
+    expect(encodeName('A-Z_0.9@*+/')).toBe('A-Z_0.9@*+/');
+    expect(encodeName('{x}')).toBe('%7bx%7d');
+    expect(encodeName('é\ud800')).toBe('%e9%ud800');
+    expect(keysOf('p:', 'a:b')).toEqual(['p:{a%3ab}:s', 'p:{a%3ab}:votes', 'p:{a%3ab}:leases']);
+  });
+
+  test('messages are validated strictly', () => {
+    const valid = { v: 1, n: 'svc', e: 5, s: 'closed', r: 7, a: 2, i: 'x' };
+    expect(parseMessage(JSON.stringify(valid))).toEqual({
+      name: 'svc',
+      fleet: { state: 'closed', epoch: 5, retryAfterMs: 0, attempt: 2, instance: 'x', reason: undefined },
+    });
+    expect(parseMessage(Buffer.from(JSON.stringify(valid)))).toBeUndefined();
+    expect(parseMessage(JSON.stringify({ ...valid, w: '' }))?.fleet.reason).toBeUndefined();
+  });
+
+  test('replies are validated strictly', () => {
+    expect(parseReply(['open', '12', '5', '2', 'i', 'failures', 1])).toEqual({
+      fleet: { state: 'open', epoch: 12, retryAfterMs: 5, attempt: 2, instance: 'i', reason: 'failures' },
+      granted: true,
+    });
+    expect(() => parseReply(['open', '12', '5', '2', 'i', 'failures', 2])).toThrow(TypeError);
+    expect(() => parseReply(['open', '12', '5', '2', 'i', 'failures'])).toThrow(TypeError);
+    expect(() => parseReply('OK')).toThrow('tripswitch/redis: unexpected script reply');
+    expect(() => parseReply(['open', '1e5', '5', '2', 'i', '', 0])).toThrow(TypeError);
+  });
+});
