@@ -63,7 +63,7 @@ export interface Transition {
  *   name: 'payments',
  *   halfOpenMaxCalls: 1,
  *   adopt: (fleet, remote) => console.log(fleet.state, remote),
- *   local: () => undefined,
+ *   local: () => ({ transition: { state: 'closed', retryAfterMs: 0, attempt: 1 }, epoch: 0 }),
  * };
  * ```
  */
@@ -78,10 +78,10 @@ export interface StoreMember {
    */
   adopt(fleet: FleetState, remote: boolean): void;
   /**
-   * For resynchronization: the breaker's current state as a transition, with the epoch it
-   * was adopted at (0 when made locally while the store was unavailable), or undefined when closed.
+   * For resynchronization: the breaker's current state as a transition, with the fleet epoch
+   * it was taken up at, or 0 when it was made here and the fleet has not answered it yet.
    */
-  local(): { readonly transition: Transition; readonly epoch: number } | undefined;
+  local(): { readonly transition: Transition; readonly epoch: number };
 }
 
 /**
