@@ -43,10 +43,11 @@ export class Fleet implements StoreMember {
     this.breaker.follow(fleet, remote ? { remote: true, instance: fleet.instance } : undefined);
   }
 
-  local(): { readonly transition: Transition; readonly epoch: number } {
+  local(): { readonly transition: Transition; readonly epoch: number } | undefined {
+    const mine = this.mine;
+    if (mine === undefined && this.epoch === 0) return undefined;
     const b = this.breaker;
     const state = b.state;
-    const mine = this.mine;
     const transition: Transition =
       state === 'open' || state === 'halfOpen'
         ? {

@@ -63,7 +63,7 @@ export interface Transition {
  *   name: 'payments',
  *   halfOpenMaxCalls: 1,
  *   adopt: (fleet, remote) => console.log(fleet.state, remote),
- *   local: () => ({ transition: { state: 'closed', retryAfterMs: 0, attempt: 1 }, epoch: 0 }),
+ *   local: () => undefined,
  * };
  * ```
  */
@@ -78,10 +78,12 @@ export interface StoreMember {
    */
   adopt(fleet: FleetState, remote: boolean): void;
   /**
-   * For resynchronization: the breaker's current state as a transition, with the fleet epoch
-   * it was taken up at, or 0 when it was made here and the fleet has not answered it yet.
+   * For resynchronization: the breaker's current state as a transition, with epoch 0 when it
+   * was made here and the fleet has not answered it yet (share it), or the fleet epoch it was
+   * taken up at (restore it if the store lost it); undefined when the breaker has neither, as
+   * when it is new (take up the fleet's state).
    */
-  local(): { readonly transition: Transition; readonly epoch: number };
+  local(): { readonly transition: Transition; readonly epoch: number } | undefined;
 }
 
 /**

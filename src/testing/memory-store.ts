@@ -274,10 +274,12 @@ class Store implements MemoryStore {
       return;
     }
     const r = this.record(m.member.name);
-    const { transition, epoch } = m.member.local();
-    if (epoch > r.epoch && transition.state !== 'closed') {
-      // The store lost a newer state than it holds: the breaker's, with its epoch, wins.
-      this.set(m, r, transition);
+    const local = m.member.local();
+    if (local !== undefined && local.epoch === 0) {
+      this.publish(m, local.transition);
+    } else if (local !== undefined && local.epoch > r.epoch && local.transition.state !== 'closed') {
+      // The store lost a newer state than it holds: the breaker's wins.
+      this.set(m, r, local.transition);
     } else {
       m.adopt(this.view(r));
     }
