@@ -189,7 +189,7 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
       if (transition) {
         reply = await run(entry.keys, entry.member.name, 'publish', [...transitionArgs(transition), String(quorum)]);
         counts.published++;
-      } else if (local && Number.isSafeInteger(local.epoch) && local.epoch > 0) {
+      } else if (local && local.transition.state !== 'closed' && Number.isSafeInteger(local.epoch) && local.epoch > 0) {
         reply = await run(entry.keys, entry.member.name, 'restore', [String(local.epoch), ...transitionArgs(local.transition)]);
       } else {
         reply = await run(entry.keys, entry.member.name, 'read', []);
