@@ -68,18 +68,11 @@ const runtimes = [
   {
     name: 'deno',
     command: bin('deno'),
-    args: [
-      'run',
-      '--no-lock',
-      '--allow-net=127.0.0.1',
-      '--allow-env=UPSTREAM_URL,PORT',
-      `--allow-read=${root}`,
-      host('deno.mjs'),
-    ],
+    args: ['run', '--no-lock', '--allow-net=127.0.0.1', '--allow-env=UPSTREAM_URL,PORT', host('deno.mjs')],
     hostTests: 2,
   },
   // Miniflare needs Node >= 22; workerd itself runs the suite.
-  { name: 'workerd', command: nodeBinary('node22'), args: [host('workerd.mjs')], hostTests: 3 },
+  { name: 'workerd', command: nodeBinary('node22'), args: [host('workerd.mjs')], hostTests: 4 },
 ].filter((runtime) => only === null || only.includes(runtime.name));
 
 function runOne(runtime, env) {

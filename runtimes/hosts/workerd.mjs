@@ -27,6 +27,12 @@ const bundle = await build({
 });
 const packageFiles = Object.keys(bundle.metafile.inputs).filter((path) => !/(^|\/)(node_modules|runtimes)\//.test(path));
 const fromDist = packageFiles.length > 0 && packageFiles.every((path) => path.startsWith('dist/'));
+// What the core, tripswitch/fetch, tripswitch/hono and tripswitch/testing are built from must
+// not reach for Node: no node: modules, no process, no Buffer.
+const nodeOnly = /\bfrom\s*['"]node:|\bimport\(\s*['"]node:|\brequire\(|\bprocess\.|\bBuffer\b/;
+const touchingNode = packageFiles.filter((path) =>
+  nodeOnly.test(readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8')),
+);
 
 const mf = new Miniflare({
   modules: true,
@@ -46,6 +52,14 @@ try {
   } else {
     failed++;
     console.log(`FAIL the bundle holds the built package (dist/): it holds ${packageFiles.join(', ')}`);
+  }
+
+  if (fromDist && touchingNode.length === 0) {
+    passed++;
+    console.log('ok the bundled package touches no Node-only API (node: modules, process, Buffer)');
+  } else {
+    failed++;
+    console.log(`FAIL the bundled package touches no Node-only API: ${touchingNode.join(', ') || 'no dist/ files to check'}`);
   }
 
   // The guide's Worker, answering a request that came in over workerd's HTTP socket.
