@@ -78,27 +78,32 @@ const runtimes = [
 function runOne(runtime, env) {
   return new Promise((resolve) => {
     const started = Date.now();
-    const output = [];
+    const notes = [];
+    let stdout = '';
+    let stderr = '';
     let child;
     try {
-      child = spawn(runtime.command, runtime.args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      // In a process group of its own, so that a timeout also ends what it started (workerd).
+      child = spawn(runtime.command, runtime.args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     } catch (error) {
       resolve({ output: [`cannot start: ${error.message}`], code: null, ms: 0 });
       return;
     }
     const timer = setTimeout(() => {
-      output.push(`timed out after ${RUNTIME_TIMEOUT_MS / 1000} s`);
-      child.kill('SIGKILL');
+      notes.push(`timed out after ${RUNTIME_TIMEOUT_MS / 1000} s`);
+      process.kill(-child.pid, 'SIGKILL');
     }, RUNTIME_TIMEOUT_MS);
-    const collect = (prefix) => (chunk) => {
-      for (const line of chunk.toString().split('\n')) if (line !== '') output.push(prefix + line);
-    };
-    child.stdout.on('data', collect(''));
-    child.stderr.on('data', collect('stderr: '));
-    child.on('error', (error) => output.push(`cannot start: ${error.message}`));
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    child.on('error', (error) => notes.push(`cannot start: ${error.message}`));
     child.on('close', (code) => {
       clearTimeout(timer);
-      resolve({ output, code, ms: Date.now() - started });
+      const lines = (text, prefix = '') => text.split('\n').flatMap((line) => (line === '' ? [] : [prefix + line]));
+      resolve({ output: [...lines(stdout), ...lines(stderr, 'stderr: '), ...notes], code, ms: Date.now() - started });
     });
   });
 }
