@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { createClient } from 'redis';
 import { redisStore } from '../../src/stores/redis/index.js';
-import { encodeName, keysOf, parseMessage, parseReply } from '../../src/stores/redis/protocol.js';
+import { encodeName, keysOf, parseMessage, parseReply, transitionArgs } from '../../src/stores/redis/protocol.js';
 
 describe('redisStore options', () => {
   // Clients that never connect: options are checked before anything is sent.
@@ -28,6 +28,7 @@ describe('redisStore options', () => {
     [{ client: io, instanceId: '' }, RangeError, 'instanceId must have 1 to 256 characters, got ""'],
     [{ client: io, instanceId: [] }, TypeError, 'got Array'],
     [{ client: io, instanceId: Symbol('x') }, TypeError, 'got symbol'],
+    [{ client: io, instanceId: Object.create(null) }, TypeError, 'got object'],
   ])('%p is refused', (options, type, message) => {
     const make = () => redisStore(options as never);
     expect(make).toThrow(type);
@@ -44,6 +45,7 @@ describe('redisStore options', () => {
       duplicate: () => ({
         status: 'wait',
         on: () => undefined,
+        off: () => undefined,
         subscribe: () => Promise.reject(new Error('offline')),
         quit: () => Promise.resolve(),
         disconnect: () => undefined,
@@ -91,6 +93,21 @@ describe('redis protocol', () => {
     });
     expect(parseMessage(Buffer.from(JSON.stringify(valid)))).toBeUndefined();
     expect(parseMessage(JSON.stringify({ ...valid, w: '' }))?.fleet.reason).toBeUndefined();
+  });
+
+  test('transitions are sent with whole, bounded numbers', () => {
+    expect(transitionArgs({ state: 'open', reason: 'failures', retryAfterMs: Number.NaN, attempt: Number.NaN })).toEqual([
+      'open',
+      'failures',
+      '0',
+      '1',
+    ]);
+    expect(transitionArgs({ state: 'isolated', retryAfterMs: 1e300, attempt: 2.7 })).toEqual([
+      'isolated',
+      '',
+      String(2 ** 47),
+      '2',
+    ]);
   });
 
   test('replies are validated strictly', () => {

@@ -371,6 +371,58 @@ describe.each(KINDS)('redisStore protocol with $name', (kind) => {
     expect(other.adopted).toEqual([]);
   });
 
+  test('errors from Redis count, make the store unavailable, and it recovers once they stop', async () => {
+    const [a] = await stores(1, { timeoutMs: 1000 });
+    const events: string[] = [];
+    a.on('unavailable', () => events.push('unavailable'));
+    a.on('available', () => events.push('available'));
+    const good = await attach(a);
+    const badKey = keysOf(prefix, 'bad')[0];
+    await cli(server.port, 'set', badKey, 'not a hash');
+    const bad = new TestMember('bad');
+    const badLink = a.attach(bad);
+    await until(() => events.length === 1, 5000, 'unavailable');
+    expect(a.stats()).toMatchObject({ available: false, errors: 1 });
+    // While unavailable: a new member waits for the resync, a transition waits as the latest.
+    const later = new TestMember('later');
+    a.attach(later);
+    badLink.publish({ state: 'isolated', retryAfterMs: 0, attempt: 1 });
+    // The resync keeps failing on the bad key: still unavailable, more errors.
+    await until(() => a.stats().errors >= 2, 5000, 'a failed resync');
+    expect(a.stats().available).toBe(false);
+    await cli(server.port, 'del', badKey);
+    await until(() => events.length === 2, 5000, 'available');
+    expect(events).toEqual(['unavailable', 'available']);
+    expect(later.adopted.length).toBeGreaterThan(0);
+    expect(await cli(server.port, 'hget', badKey, 'state')).toBe('isolated');
+    // A transition that fails while available is kept and shared after the recovery.
+    const goodKey = keysOf(prefix, 'svc')[0];
+    await cli(server.port, 'set', goodKey, 'not a hash');
+    good.link.publish({ state: 'disabled', retryAfterMs: 0, attempt: 1 });
+    await until(() => events.length === 3, 5000, 'unavailable again');
+    await cli(server.port, 'del', goodKey);
+    await until(() => events.length === 4, 5000, 'available again');
+    expect(await cli(server.port, 'hget', goodKey, 'state')).toBe('disabled');
+    await good.member.next((f) => f.state === 'disabled');
+  });
+
+  test('a member detached before its reply does not get it; a member whose local() throws still syncs', async () => {
+    const [a] = await stores(1);
+    const x = await attach(a);
+    x.link.publish({ state: 'isolated', retryAfterMs: 0, attempt: 1 });
+    x.link.detach();
+    await until(() => a.stats().published === 1);
+    expect(x.member.adopted).toHaveLength(1);
+    const odd = new TestMember('svc');
+    odd.local = () => {
+      throw new Error('local');
+    };
+    a.attach(odd);
+    await odd.next((f) => f.state === 'isolated');
+    const y = await attach(a, 'other');
+    expect(await y.link.lease(Number.NaN)).toBe(true);
+  });
+
   test('detach stops following; a closed store keeps every method harmless', async () => {
     const [a, b] = await stores(2);
     const x = await attach(a);

@@ -1,4 +1,4 @@
-import { type Emitter, removeListener, type Shim, within } from './shim.js';
+import { type Emitter, ignore, type Shim, within } from './shim.js';
 
 /** The part of an ioredis `Redis` or `Cluster` (v5, v6) the store uses. */
 interface Ioredis extends Emitter {
@@ -27,8 +27,9 @@ export function isIoredis(client: unknown): client is Ioredis {
 
 /** The store's view of an ioredis client. */
 export function ioredisShim(client: Ioredis): Shim {
-  let sub: Ioredis | undefined;
-  let ready: (() => void) | undefined;
+  // Both set by subscribe(), which the store calls once, before close().
+  let sub: Ioredis;
+  let ready: () => void;
   return {
     evalsha: (sha, keys, args) => client.evalsha(sha, keys.length, ...keys, ...args),
     eval: (script, keys, args) => client.eval(script, keys.length, ...keys, ...args),
@@ -46,9 +47,8 @@ export function ioredisShim(client: Ioredis): Shim {
           (error: unknown) => onError(error),
         );
       s.on('error', onError);
-      s.on('message', (ch: string, message: unknown) => {
-        if (ch === channel) onMessage(message);
-      });
+      // The subscriber is ours and holds this one channel.
+      s.on('message', (_channel: string, message: unknown) => onMessage(message));
       // ioredis subscribes again by itself after a reconnect; a first subscribe refused
       // (offline queue disabled, not connected yet) is retried once the subscriber is ready.
       s.on('ready', () => {
@@ -58,13 +58,12 @@ export function ioredisShim(client: Ioredis): Shim {
       return attempt();
     },
     async close(timeoutMs) {
-      if (ready) removeListener(client, 'ready', ready);
+      client.off('ready', ready);
       const s = sub;
-      if (!s) return;
-      await within(s.quit(), timeoutMs).catch(() => undefined);
+      await within(s.quit(), timeoutMs).catch(ignore);
       s.disconnect();
       s.removeAllListeners();
-      s.on('error', () => undefined);
+      s.on('error', ignore);
     },
   };
 }

@@ -1,4 +1,4 @@
-import { type Emitter, removeListener, type Shim, within } from './shim.js';
+import { type Emitter, ignore, type Shim, within } from './shim.js';
 
 interface EvalOptions {
   keys: string[];
@@ -13,9 +13,8 @@ interface NodeRedis extends Emitter {
   connect(): Promise<unknown>;
   subscribe(channel: string, listener: (message: unknown, channel: string) => void): Promise<unknown>;
   unsubscribe(channel: string): Promise<unknown>;
-  close?(): Promise<unknown>;
-  quit?(): Promise<unknown>;
-  destroy?(): unknown;
+  close(): Promise<unknown>;
+  destroy(): unknown;
   removeAllListeners(): unknown;
 }
 
@@ -37,8 +36,9 @@ const READY_EVENTS = ['ready', 'node-ready'];
 
 /** The store's view of a node-redis client or cluster. */
 export function nodeRedisShim(client: NodeRedis): Shim {
-  let sub: NodeRedis | undefined;
-  let ready: (() => void) | undefined;
+  // Both set by subscribe(), which the store calls once, before close().
+  let sub: NodeRedis;
+  let ready: () => void;
   let connected: Promise<unknown> = Promise.resolve();
   return {
     evalsha: (sha, keys, args) => client.evalSha(sha, { keys, arguments: args }),
@@ -56,27 +56,23 @@ export function nodeRedisShim(client: NodeRedis): Shim {
         first = false;
       });
       connected = s.connect();
-      return connected
-        .then(() => s.subscribe(channel, (message) => onMessage(message)))
-        .then(
-          () => undefined,
-          (error: unknown) => onError(error),
-        );
+      return connected.then(() => s.subscribe(channel, (message) => onMessage(message))).then(ignore, onError);
     },
     async close(timeoutMs) {
-      if (ready) for (const event of READY_EVENTS) removeListener(client, event, ready);
+      for (const event of READY_EVENTS) client.off(event, ready);
       const s = sub;
-      if (!s) return;
-      await within(connected, timeoutMs).catch(() => undefined);
-      const done = Promise.resolve().then(() => (s.close ? s.close() : s.quit?.()));
-      await within(done, timeoutMs).catch(() => undefined);
+      await within(connected, timeoutMs).catch(ignore);
+      await within(
+        Promise.resolve().then(() => s.close()),
+        timeoutMs,
+      ).catch(ignore);
       try {
-        s.destroy?.();
+        s.destroy();
       } catch {
         // already closed
       }
       s.removeAllListeners();
-      s.on('error', () => undefined);
+      s.on('error', ignore);
     },
   };
 }

@@ -56,8 +56,7 @@ const show = (value: unknown): string => {
   return typeof value === 'object' ? (value.constructor?.name ?? 'object') : typeof value;
 };
 
-const randomId = (): string =>
-  globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+const randomId = (): string => globalThis.crypto.randomUUID();
 
 /** Checks the options and fills in the defaults; throws a TypeError or RangeError naming the option. */
 export function resolveOptions(options: RedisStoreOptions): ResolvedRedisStoreOptions {

@@ -22,18 +22,14 @@ export interface Shim {
   close(timeoutMs: number): Promise<void>;
 }
 
-/** A listener target, as both libraries' clients are. */
+/** A listener target (both libraries' clients are Node event emitters). */
 export interface Emitter {
   on(event: string, listener: (...args: never[]) => void): unknown;
-  off?(event: string, listener: (...args: never[]) => void): unknown;
-  removeListener?(event: string, listener: (...args: never[]) => void): unknown;
+  off(event: string, listener: (...args: never[]) => void): unknown;
 }
 
-/** Removes a listener with whichever method the emitter has. */
-export function removeListener(emitter: Emitter, event: string, listener: (...args: never[]) => void): void {
-  if (typeof emitter.off === 'function') emitter.off(event, listener);
-  else emitter.removeListener?.(event, listener);
-}
+/** For failures that need no answer: a close that times out, a subscriber that errs after close. */
+export const ignore = (): undefined => undefined;
 
 /** Waits for `promise` at most `ms`; a late settlement is dropped, never unhandled. */
 export function within<T>(promise: Promise<T>, ms: number): Promise<T> {
