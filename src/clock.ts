@@ -24,9 +24,19 @@ export interface Clock {
 
 type TimerHandle = ReturnType<typeof setTimeout>;
 
+/** @internal The longest delay a timer keeps (2^31 - 1 ms, about 24.8 days): Node and browsers fire longer ones at once. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** @internal Throws a `RangeError` for a delay no platform timer can keep, rather than let it fire early. */
+export function checkTimerDelay(ms: number): void {
+  if (ms > MAX_TIMER_MS) throw new RangeError(`ms must be at most ${MAX_TIMER_MS} (about 24.8 days), got ${ms}`);
+}
+
 /**
  * The default clock: `Date.now` and the global timers. Timers are unref'd where the
- * platform allows, so a pending call timeout never keeps a Node process alive.
+ * platform allows, so a pending call timeout never keeps a Node process alive. A delay
+ * longer than 2^31 - 1 ms (about 24.8 days), which the platform would run at once, is a
+ * `RangeError`.
  *
  * @example
  * ```ts
@@ -38,6 +48,7 @@ type TimerHandle = ReturnType<typeof setTimeout>;
 export const systemClock: Clock = Object.freeze({
   now: () => Date.now(),
   setTimeout(callback: () => void, ms: number): unknown {
+    checkTimerDelay(ms);
     const handle: unknown = setTimeout(callback, ms);
     (handle as { unref?: () => void }).unref?.();
     return handle;

@@ -1,5 +1,5 @@
 import type { Clock } from './clock.js';
-import { systemClock } from './clock.js';
+import { MAX_TIMER_MS, systemClock } from './clock.js';
 import { describe } from './describe.js';
 import type { BreakerSnapshot } from './snapshot.js';
 
@@ -22,7 +22,10 @@ export type WindowOptions =
   | {
       /** A time window: the calls of the last `durationMs` milliseconds. */
       readonly durationMs: number;
-      /** How many slices the duration is kept as: outcomes age out one slice at a time. @default 10 */
+      /**
+       * How many slices the duration is kept as: outcomes age out one slice at a time. At most
+       * `durationMs`, since a slice spans at least 1 ms. @default 10 (fewer for a window under 10 ms)
+       */
       readonly buckets?: number | undefined;
     };
 
@@ -99,6 +102,9 @@ export const BREAKER_OPTION_NAMES = [
   'initialState',
 ] as const satisfies readonly (keyof BreakerOptions)[];
 
+/** Options that only mean something in rate mode, with `window`. */
+const RATE_MODE_OPTIONS = ['failureRateThreshold', 'minimumCalls', 'slowCallRateThreshold'] as const;
+
 /** @internal The window, resolved. */
 export type WindowSpec =
   | { readonly kind: 'consecutive' }
@@ -149,6 +155,14 @@ export const duration: Check = (name, value) => {
   if (!(value >= 0) || !Number.isFinite(value)) throw new RangeError(`${name} must be a finite number >= 0, got ${value}`);
 };
 
+/** A finite number > 0 that a timer can wait for: at most {@link MAX_TIMER_MS} (about 24.8 days). */
+const timerDuration: Check = (name, value) => {
+  positiveDuration(name, value);
+  if ((value as number) > MAX_TIMER_MS) {
+    throw new RangeError(`${name} must be at most ${MAX_TIMER_MS} (about 24.8 days, the longest timer delay), got ${value}`);
+  }
+};
+
 const rate: Check = (name, value) => {
   number(name, value);
   if (!(value > 0 && value <= 1)) throw new RangeError(`${name} must be in (0, 1], got ${value}`);
@@ -195,8 +209,17 @@ function resolveWindow(window: unknown): WindowSpec {
   }
   if (durationMs === undefined) throw new TypeError('window must have a size or a durationMs');
   positiveDuration('window.durationMs', durationMs);
-  if (buckets !== undefined) positiveInteger('window.buckets', buckets);
-  return { kind: 'time', durationMs: durationMs as number, buckets: (buckets as number | undefined) ?? 10 };
+  if (buckets !== undefined) {
+    positiveInteger('window.buckets', buckets);
+    if ((buckets as number) > (durationMs as number)) {
+      throw new RangeError(
+        `window.buckets must be at most window.durationMs (${durationMs}): a bucket spans at least 1 ms, got ${buckets}`,
+      );
+    }
+  }
+  // By default 10 buckets, fewer for a window shorter than 10 ms: a bucket spans at least 1 ms.
+  const byDefault = Math.min(10, Math.max(1, Math.floor(durationMs as number)));
+  return { kind: 'time', durationMs: durationMs as number, buckets: (buckets as number | undefined) ?? byDefault };
 }
 
 function clockLike(value: unknown): asserts value is Clock {
@@ -258,11 +281,19 @@ export function resolveOptions(input: unknown, otherKeys: readonly string[] = []
     slowCallRateThreshold: optional('slowCallRateThreshold', rate, 1),
     resetTimeoutMs: optional<number | ((attempt: number) => number)>('resetTimeoutMs', resetTimeout, 30_000),
     halfOpenMaxCalls: optional('halfOpenMaxCalls', positiveInteger, 1),
-    timeoutMs: optional<number | undefined>('timeoutMs', positiveDuration, undefined),
+    timeoutMs: optional<number | undefined>('timeoutMs', timerDuration, undefined),
     isFailure: optional<((error: unknown) => boolean) | undefined>('isFailure', func, undefined),
     isResultFailure: optional<((result: unknown) => boolean) | undefined>('isResultFailure', func, undefined),
     clock: optional<Clock>('clock', (_n, v) => clockLike(v), systemClock),
     initialState: o.initialState as BreakerSnapshot | undefined,
   };
+  if (o.window === undefined) {
+    const rateOnly = RATE_MODE_OPTIONS.find((key) => o[key] !== undefined);
+    if (rateOnly !== undefined) {
+      throw new TypeError(
+        `${rateOnly} is a rate-mode option: it needs window (e.g. window: { size: 100 } or { durationMs: 60000 }); without window the breaker counts failures in a row (failureThreshold)`,
+      );
+    }
+  }
   return resolved;
 }
