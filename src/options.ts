@@ -74,7 +74,12 @@ export interface BreakerOptions {
   readonly halfOpenMaxCalls?: number | undefined;
   /** Per-call limit in milliseconds: the call rejects with `CallTimeoutError` and counts as a failure. */
   readonly timeoutMs?: number | undefined;
-  /** An error for which this returns false is ignored: rethrown, counted as neither success nor failure. @default every error is a failure */
+  /**
+   * An error for which this returns false is ignored: rethrown, counted as neither success nor
+   * failure. If it throws, the call counts as a failure and the error goes to `callbackError`
+   * listeners, or else becomes a process warning: it never crashes the process.
+   * @default every error is a failure
+   */
   readonly isFailure?: ((error: unknown) => boolean) | undefined;
   /** A resolved value for which this returns true counts as a failure; the caller still gets it. @default never */
   readonly isResultFailure?: ((result: unknown) => boolean) | undefined;

@@ -170,7 +170,7 @@ function optionalFunction(o: Record<string, unknown>, name: string): ((...args: 
 
 /**
  * A throwing `isFailureStatus` counts the request as a failure and is reported to
- * `callbackError` listeners (`callback: 'isFailureStatus'`), else rethrown asynchronously.
+ * `callbackError` listeners (`callback: 'isFailureStatus'`), else as a process warning.
  */
 function report(breaker: Breaker, error: unknown): void {
   (breaker as CircuitBreaker).events.report(breaker.name, error, 'isFailureStatus');
