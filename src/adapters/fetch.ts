@@ -84,6 +84,13 @@ export function guardFetch(options?: GuardFetchOptions): GuardedFetch {
   const isResultFailure = o.isResultFailure as ((result: unknown) => boolean) | undefined;
   if (isResultFailure !== undefined) func('isResultFailure', isResultFailure);
 
+  for (const name of ['name', 'initialState'] as const) {
+    if (o[name] !== undefined) {
+      throw new TypeError(
+        `${name} cannot be given to guardFetch: each origin's breaker is named by its key (the origin, or what key returns) and starts afresh; leave ${name} out, and pass key to choose the names`,
+      );
+    }
+  }
   if (o.maxSize !== undefined) throw new TypeError('unknown option "maxSize" (the bound is maxKeys)');
   const breakerOptions: Record<string, unknown> = {};
   for (const name of Object.keys(o)) if (!OWN_KEYS.includes(name)) breakerOptions[name] = o[name];

@@ -108,6 +108,7 @@ export interface Guard<Ctx, OnReject> {
 
 /** @internal Validates the middleware options, all at creation. */
 export function resolveHttpOptions<Ctx, OnReject>(input: unknown): Guard<Ctx, OnReject> {
+  notCalled(input);
   const o = optionsObject('options', input);
   if (o.timeoutMs !== undefined) {
     throw new TypeError(
@@ -147,6 +148,13 @@ export function resolveHttpOptions<Ctx, OnReject>(input: unknown): Guard<Ctx, On
   };
 
   if (key !== undefined) {
+    for (const name of ['name', 'initialState'] as const) {
+      if (o[name] !== undefined) {
+        throw new TypeError(
+          `${name} cannot be given with key: each breaker is named by its key (what key returns) and starts afresh; leave ${name} out, or leave key out for one breaker`,
+        );
+      }
+    }
     const breakerOptions: Record<string, unknown> = { maxSize: o.maxKeys };
     for (const name of BREAKER_OPTION_NAMES) breakerOptions[name] = o[name];
     const registry = createRegistry(breakerOptions);
@@ -159,6 +167,22 @@ export function resolveHttpOptions<Ctx, OnReject>(input: unknown): Guard<Ctx, On
   }
   const breaker = (o.breaker as Breaker | undefined) ?? new CircuitBreaker(resolved);
   return { breakerFor: () => breaker, settle, onReject, handle: { breaker } };
+}
+
+/** Keys of what a framework hands a middleware (Express `req`, Koa `ctx`, Hono `c`): never options. */
+const REQUEST_KEYS = ['req', 'res', 'method', 'headers', '_events'];
+
+/**
+ * `app.use(circuitBreaker)`, the factory given where its result belongs, gets a request (or a
+ * context) as its options: say so, rather than name one of the request's keys.
+ */
+function notCalled(input: unknown): void {
+  const isRequest = typeof input === 'object' && input !== null && REQUEST_KEYS.some((key) => key in input);
+  if (typeof input === 'function' || isRequest) {
+    throw new TypeError(
+      `circuitBreaker must be called: app.use(circuitBreaker(options)), not app.use(circuitBreaker); got ${describe(input)} as its options`,
+    );
+  }
 }
 
 function optionalFunction(o: Record<string, unknown>, name: string): ((...args: never[]) => unknown) | undefined {
