@@ -48,8 +48,8 @@ describe('rate-mode options without window', () => {
   });
 
   test('the registry and wrap say the same', () => {
-    expect(() => createRegistry({ minimumCalls: 4 })).toThrow(/minimumCalls is a rate-mode option/);
-    expect(() => wrap(() => 1, { failureRateThreshold: 0.2 })).toThrow(/failureRateThreshold is a rate-mode option/);
+    expect(() => createRegistry({ minimumCalls: 4 } as never)).toThrow(/minimumCalls is a rate-mode option/);
+    expect(() => wrap(() => 1, { failureRateThreshold: 0.2 } as never)).toThrow(/failureRateThreshold is a rate-mode option/);
   });
 });
 

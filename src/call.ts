@@ -175,9 +175,7 @@ function breakerOptionHint(options: unknown): void {
   if (typeof options !== 'object' || options === null) return;
   const misplaced = BREAKER_OPTION_NAMES.find((name) => name in options);
   if (misplaced !== undefined) {
-    throw new TypeError(
-      `unknown option ${JSON.stringify(misplaced)}: ${misplaced} is a breaker option; give it to createBreaker (or wrap), which applies it to every call`,
-    );
+    throw new TypeError(`unknown option "${misplaced}": ${misplaced} is a breaker option; give it to createBreaker (or wrap)`);
   }
 }
 

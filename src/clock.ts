@@ -1,3 +1,5 @@
+import { checkTimerDelay } from './timer.js';
+
 /**
  * The source of time for a breaker: every read of the time and every timer goes through it.
  *
@@ -23,14 +25,6 @@ export interface Clock {
 }
 
 type TimerHandle = ReturnType<typeof setTimeout>;
-
-/** @internal The longest delay a timer keeps (2^31 - 1 ms, about 24.8 days): Node and browsers fire longer ones at once. */
-export const MAX_TIMER_MS = 2 ** 31 - 1;
-
-/** @internal Throws a `RangeError` for a delay no platform timer can keep, rather than let it fire early. */
-export function checkTimerDelay(ms: number): void {
-  if (ms > MAX_TIMER_MS) throw new RangeError(`ms must be at most ${MAX_TIMER_MS} (about 24.8 days), got ${ms}`);
-}
 
 /**
  * The default clock: `Date.now` and the global timers. Timers are unref'd where the

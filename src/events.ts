@@ -202,37 +202,23 @@ const mitt = mittImport as unknown as <E extends Record<string, unknown>>() => E
 /** The most distinct warnings one breaker gives; past that, its callbacks' errors go unreported. */
 const MAX_WARNINGS = 50;
 
-type EmitWarning = (warning: string, options: { type: string; code: string; detail?: string }) => void;
-
 /**
  * Reports a user callback's error as a process warning, through `globalThis.process` so the
  * core needs no Node import; where there is no `process.emitWarning`, nothing is reported.
  */
 function warn(name: string, callback: CallbackName, error: unknown, seen: Set<string>): void {
-  const emitWarning = (globalThis as { process?: { emitWarning?: EmitWarning } }).process?.emitWarning;
-  if (typeof emitWarning !== 'function' || seen.size >= MAX_WARNINGS) return;
-  const text = errorText(error);
-  const key = `${callback}\0${text}`;
-  if (seen.has(key)) return;
+  const p = (globalThis as { process?: { emitWarning?: (warning: string, options: object) => void } }).process;
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : describe(error);
+  const key = `${callback} ${text}`;
+  if (typeof p?.emitWarning !== 'function' || seen.has(key) || seen.size >= MAX_WARNINGS) return;
   seen.add(key);
-  const stack = error instanceof Error && typeof error.stack === 'string' ? error.stack : undefined;
   try {
-    emitWarning.call(
-      (globalThis as { process?: unknown }).process,
-      `the ${callback} callback of breaker ${JSON.stringify(name)} threw: ${text}. The call's result and the breaker's state are unaffected; listen to the breaker's callbackError event to handle these errors. This warning is shown once per message.`,
-      { type: 'TripswitchWarning', code: 'TRIPSWITCH_CALLBACK_ERROR', ...(stack === undefined ? {} : { detail: stack }) },
+    p.emitWarning(
+      `the ${callback} callback of breaker ${JSON.stringify(name)} threw: ${text} (listen to callbackError to handle it; shown once)`,
+      { type: 'TripswitchWarning', code: 'TRIPSWITCH_CALLBACK_ERROR', detail: (error as Error | undefined)?.stack },
     );
   } catch {
     // A warning that cannot be given must not break the call either.
-  }
-}
-
-function errorText(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  try {
-    return String(error);
-  } catch {
-    return describe(error);
   }
 }
 

@@ -1,7 +1,8 @@
 import type { Clock } from './clock.js';
-import { MAX_TIMER_MS, systemClock } from './clock.js';
+import { systemClock } from './clock.js';
 import { describe } from './describe.js';
 import type { BreakerSnapshot } from './snapshot.js';
+import { MAX_TIMER_MS } from './timer.js';
 
 /**
  * A rate window: the last `size` calls, or the last `durationMs` kept as `buckets` slices.
@@ -18,8 +19,14 @@ export type WindowOptions =
   | {
       /** A count window: the last `size` calls. An integer >= 1. */
       readonly size: number;
+      /** Not with `size`: a window counts calls or time, not both. */
+      readonly durationMs?: 'a window takes size or durationMs, not both' | undefined;
+      /** Not with `size`: buckets slice a time window. */
+      readonly buckets?: 'window.buckets goes with window.durationMs, not window.size' | undefined;
     }
   | {
+      /** Not with `durationMs`: a window counts calls or time, not both. */
+      readonly size?: 'a window takes size or durationMs, not both' | undefined;
       /** A time window: the calls of the last `durationMs` milliseconds. */
       readonly durationMs: number;
       /**
@@ -164,7 +171,7 @@ export const duration: Check = (name, value) => {
 const timerDuration: Check = (name, value) => {
   positiveDuration(name, value);
   if ((value as number) > MAX_TIMER_MS) {
-    throw new RangeError(`${name} must be at most ${MAX_TIMER_MS} (about 24.8 days, the longest timer delay), got ${value}`);
+    throw new RangeError(`${name} must be at most ${MAX_TIMER_MS} (about 24.8 days), got ${value}`);
   }
 };
 
@@ -296,7 +303,7 @@ export function resolveOptions(input: unknown, otherKeys: readonly string[] = []
     const rateOnly = RATE_MODE_OPTIONS.find((key) => o[key] !== undefined);
     if (rateOnly !== undefined) {
       throw new TypeError(
-        `${rateOnly} is a rate-mode option: it needs window (e.g. window: { size: 100 } or { durationMs: 60000 }); without window the breaker counts failures in a row (failureThreshold)`,
+        `${rateOnly} is a rate-mode option: it needs window (e.g. window: { size: 100 }), else failures in a row count`,
       );
     }
   }

@@ -1,6 +1,7 @@
 import { CircuitBreaker } from './breaker.js';
 import { guard } from './call.js';
 import { BREAKER_OPTION_NAMES, type BreakerOptions, optionsObject, resolveOptions } from './options.js';
+import type { Checked } from './rules.js';
 import type { Breaker, Fallback, Guarded } from './types.js';
 
 /**
@@ -51,6 +52,15 @@ export interface WrapOptions<A extends unknown[], R> extends BreakerOptions {
  * getPrice.breaker.on('open', (event) => console.log(`prices opened: ${event.reason}`));
  * ```
  */
+export function wrap<A extends unknown[], R, This = unknown>(
+  fn: (this: This, ...args: A) => R | PromiseLike<R>,
+): Guarded<A, Awaited<R>, This>;
+export function wrap<
+  A extends unknown[],
+  R,
+  This = unknown,
+  O extends WrapOptions<A, NoInfer<Awaited<R>>> | undefined = WrapOptions<A, NoInfer<Awaited<R>>>,
+>(fn: (this: This, ...args: A) => R | PromiseLike<R>, options: Checked<O>): Guarded<A, Awaited<R>, This>;
 export function wrap<A extends unknown[], R, This = unknown>(
   fn: (this: This, ...args: A) => R | PromiseLike<R>,
   options?: WrapOptions<A, NoInfer<Awaited<R>>>,

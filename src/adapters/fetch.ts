@@ -2,6 +2,7 @@ import { systemClock } from '../clock.js';
 import { describe } from '../describe.js';
 import { type BreakerOptions, duration, func, optionsObject, positiveInteger } from '../options.js';
 import { createRegistry, type Registry } from '../registry.js';
+import type { Checked } from '../rules.js';
 import type { Breaker } from '../types.js';
 
 /**
@@ -72,6 +73,8 @@ const defaultIsFailureResponse = (response: Response): boolean => response.statu
  * }
  * ```
  */
+export function guardFetch(): GuardedFetch;
+export function guardFetch<O extends GuardFetchOptions | undefined>(options: Checked<O>): GuardedFetch;
 export function guardFetch(options?: GuardFetchOptions): GuardedFetch {
   const o = optionsObject('options', options);
   const given = optional(o, 'fetch', func) as typeof fetch | undefined;

@@ -25,7 +25,9 @@ export interface HttpBreakerOptions<Ctx, OnReject> extends Omit<BreakerOptions, 
    * Not available: a middleware cannot cut a request short from outside. Count slow
    * responses with `slowCallDurationMs` instead; giving `timeoutMs` is a `TypeError`.
    */
-  readonly timeoutMs?: undefined;
+  readonly timeoutMs?:
+    | 'timeoutMs is not available on a middleware: a request cannot be cut short from outside; count slow responses with slowCallDurationMs'
+    | undefined;
   /** Use this breaker (shared with other middleware or code); then no breaker option may be given. */
   readonly breaker?: Breaker | undefined;
   /** One breaker per key (per route, per tenant...), made on first use and named by the key. */

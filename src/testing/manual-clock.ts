@@ -1,5 +1,6 @@
-import { type Clock, checkTimerDelay } from '../clock.js';
+import type { Clock } from '../clock.js';
 import { duration } from '../options.js';
+import { checkTimerDelay } from '../timer.js';
 
 /**
  * A {@link Clock} whose time moves only when told: for tests of code that uses tripswitch,
