@@ -35,6 +35,11 @@ export interface WrapOptions<A extends unknown[], R> extends BreakerOptions {
  * (awaited) result type, and always returns a promise. A synchronous throw in `fn` is a
  * rejection like any other. The breaker is on the `breaker` property.
  *
+ * `fn` receives no `AbortSignal`. With `timeoutMs`, a call that runs too long rejects with a
+ * `CallTimeoutError` (and counts as a failure), but `fn`'s work is not stopped: a request goes
+ * on until it ends by itself. Where work must be cancelled at the deadline, use
+ * `createBreaker(...).execute(({ signal }) => ...)` and pass the signal on.
+ *
  * @example
  * ```ts
  * import { wrap } from 'tripswitch';
