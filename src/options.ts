@@ -79,7 +79,11 @@ export interface BreakerOptions {
   readonly resetTimeoutMs?: number | ((attempt: number) => number) | undefined;
   /** Probes let through in half-open; that many successes close the breaker. @default 1 */
   readonly halfOpenMaxCalls?: number | undefined;
-  /** Per-call limit in milliseconds: the call rejects with `CallTimeoutError` and counts as a failure. */
+  /**
+   * Per-call limit in milliseconds, at most 2147483647 (about 24.8 days): the call rejects with
+   * `CallTimeoutError` and counts as a failure. With `execute`, `ctx.signal` aborts so the work
+   * can stop; a function guarded by `wrap` gets no signal, and its work runs on.
+   */
   readonly timeoutMs?: number | undefined;
   /**
    * An error for which this returns false is ignored: rethrown, counted as neither success nor

@@ -50,7 +50,7 @@ export interface WrapOptions<A extends unknown[], R> extends BreakerOptions {
  *     if (!response.ok) throw new Error(`price service answered ${response.status}`);
  *     return (await response.json()).price;
  *   },
- *   { name: 'prices', failureThreshold: 3, timeoutMs: 2_000, fallback: () => Number.NaN },
+ *   { name: 'prices', failureThreshold: 3, fallback: () => Number.NaN },
  * );
  *
  * const price: number = await getPrice('sku-1');
