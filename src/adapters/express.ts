@@ -29,7 +29,7 @@ export type ExpressRejectHandler = (error: CircuitOpenError, req: Request, res: 
  * ```ts
  * import type { ExpressBreakerOptions } from 'tripswitch/express';
  *
- * const options: ExpressBreakerOptions = { key: (req) => req.path, maxKeys: 500, failureThreshold: 10 };
+ * const options: ExpressBreakerOptions = { key: (req) => req.baseUrl + req.route.path, maxKeys: 50, failureThreshold: 10 };
  * ```
  */
 export type ExpressBreakerOptions = HttpBreakerOptions<Request, ExpressRejectHandler>;

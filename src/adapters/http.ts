@@ -48,7 +48,7 @@ export interface HttpBreakerOptions<Ctx, OnReject> extends Omit<BreakerOptions, 
  * ```ts
  * import { circuitBreaker } from 'tripswitch/express';
  *
- * const perRoute = circuitBreaker({ key: (req) => req.path });
+ * const perRoute = circuitBreaker({ key: (req) => req.baseUrl + req.route.path, maxKeys: 50 });
  * console.log(perRoute.registry.size); // 0
  * const whole = circuitBreaker({ failureThreshold: 3 });
  * console.log(whole.breaker.state); // 'closed'
@@ -86,7 +86,7 @@ export interface SingleHandle {
  * ```ts
  * import { circuitBreaker, type KeyedHandle } from 'tripswitch/express';
  *
- * const handle: KeyedHandle = circuitBreaker({ key: (req) => req.path });
+ * const handle: KeyedHandle = circuitBreaker({ key: (req) => req.get('x-tenant') ?? 'anonymous' });
  * console.log(handle.registry.size); // 0
  * ```
  */
