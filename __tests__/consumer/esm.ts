@@ -1,6 +1,7 @@
 // Type-checked against the built declarations by the oldest supported TypeScript (5.4), as a
 // user's code would be: `npm run test:ts-min`, after `npm run build`.
 import { createBreaker, exponentialBackoff, isCircuitOpenError, wrap } from 'tripswitch';
+import { circuitBreaker } from 'tripswitch/express';
 import { guardFetch } from 'tripswitch/fetch';
 import { manualClock } from 'tripswitch/testing';
 
@@ -16,3 +17,7 @@ breaker.execute(({ signal }) => signal.aborted).catch((error: unknown) => isCirc
 createBreaker({ window: { size: 10 }, failureThreshold: 3 });
 // @ts-expect-error the fallback must return the wrapped function's result type
 wrap(async (text: string) => text.length, { fallback: () => 'none' });
+// The middleware's option checks work with TypeScript 5.4 too.
+// @ts-expect-error maxKeys goes with key
+circuitBreaker({ maxKeys: 10 });
+export const perRoute = circuitBreaker({ key: (req) => req.path, maxKeys: 10 }).registry;
