@@ -214,7 +214,7 @@ function warn(name: string, callback: CallbackName, error: unknown, seen: Set<st
   seen.add(key);
   try {
     p.emitWarning(
-      `the ${callback} callback of breaker ${JSON.stringify(name)} threw: ${text} (listen to callbackError to handle it; shown once)`,
+      `the ${callback} callback of breaker ${JSON.stringify(name)} threw: ${text} (listen to callbackError to handle it; each message is shown once)`,
       { type: 'TripswitchWarning', code: 'TRIPSWITCH_CALLBACK_ERROR', detail: (error as Error | undefined)?.stack },
     );
   } catch {
