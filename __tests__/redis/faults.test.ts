@@ -1,3 +1,5 @@
+import { Redis } from 'ioredis';
+import { createClient } from 'redis';
 import { type RedisStore, type RedisStoreEvent, redisStore } from '../../src/stores/redis/index.js';
 import { keysOf } from '../../src/stores/redis/protocol.js';
 import { KINDS } from './clients.js';
@@ -114,5 +116,49 @@ describe.each(KINDS)('redisStore when Redis fails, with $name', (kind) => {
     const closed = await kept.step(() => keptLink.publish({ state: 'closed', reason: 'manual', retryAfterMs: 0, attempt: 1 }));
     expect(closed.fleet.epoch).toBeGreaterThan(opened.fleet.epoch);
     expect(a.store.stats().available).toBe(true);
+  });
+});
+
+describe('clients with their offline queue disabled', () => {
+  let server: RedisServer;
+  beforeAll(async () => {
+    server = await startRedis();
+  });
+  afterAll(() => server.stop());
+
+  const cases: [string, (port: number) => Promise<{ client: unknown; close(): void }>][] = [
+    [
+      'ioredis',
+      async (port) => {
+        const client = new Redis({ host: '127.0.0.1', port, enableOfflineQueue: false });
+        client.on('error', () => undefined);
+        await until(() => client.status === 'ready', 10_000);
+        return { client, close: () => client.disconnect() };
+      },
+    ],
+    [
+      'node-redis',
+      async (port) => {
+        const client = createClient({ socket: { host: '127.0.0.1', port }, disableOfflineQueue: true });
+        client.on('error', () => undefined);
+        await client.connect();
+        return { client, close: () => client.destroy() };
+      },
+    ],
+  ];
+
+  test.each(cases)('%s: the store subscribes and reports no outage at start', async (_name, connect) => {
+    const c = await connect(server.port);
+    const store = redisStore({ client: c.client, prefix: `${_name}:` });
+    const events: string[] = [];
+    store.on('unavailable', () => events.push('unavailable'));
+    const member = new TestMember('svc');
+    store.attach(member);
+    await until(async () => (await cli(server.port, 'pubsub', 'numsub', `${_name}:events`)).endsWith('1'), 5000);
+    await until(() => member.adopted.length === 1);
+    expect(events).toEqual([]);
+    expect(store.stats()).toMatchObject({ available: true, errors: 0 });
+    await store.close();
+    c.close();
   });
 });

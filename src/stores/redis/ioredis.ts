@@ -44,7 +44,10 @@ export function ioredisShim(client: Ioredis): Shim {
           () => {
             subscribed = true;
           },
-          (error: unknown) => onError(error),
+          // Refused before the subscriber is ready (offline queue disabled): retried on `ready`.
+          (error: unknown) => {
+            if (s.status === 'ready') onError(error);
+          },
         );
       s.on('error', onError);
       // The subscriber is ours and holds this one channel.
