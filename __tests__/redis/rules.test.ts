@@ -423,6 +423,16 @@ describe.each(KINDS)('redisStore protocol with $name', (kind) => {
     expect(await y.link.lease(Number.NaN)).toBe(true);
   });
 
+  test('breakers of one name in one process follow each other too', async () => {
+    const [a] = await stores(1);
+    const x = await attach(a);
+    const y = await attach(a);
+    x.link.publish({ state: 'isolated', retryAfterMs: 0, attempt: 1 });
+    const seen = await y.member.next((f) => f.state === 'isolated');
+    expect(seen.instance).toBe('i0');
+    expect(y.member.adopted.at(-1)?.remote).toBe(false);
+  });
+
   test('detach stops following; a closed store keeps every method harmless', async () => {
     const [a, b] = await stores(2);
     const x = await attach(a);
@@ -430,9 +440,10 @@ describe.each(KINDS)('redisStore protocol with $name', (kind) => {
     const z = await attach(b);
     y.link.detach();
     y.link.detach();
+    const before = y.member.adopted.length;
     x.link.publish({ state: 'isolated', retryAfterMs: 0, attempt: 1 });
     await z.member.next((f) => f.state === 'isolated');
-    expect(y.member.adopted).toHaveLength(1);
+    expect(y.member.adopted).toHaveLength(before);
     expect(await y.link.lease(100)).toBe(true);
     y.link.publish(trip(100));
     y.link.probeDone('success');

@@ -158,13 +158,21 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
       // The breaker reports its own listeners' errors; nothing may escape into the store.
     }
   };
+  /**
+   * A script's answer goes to the member that asked, then to the other members of its name in
+   * this process: the message of our own transition is skipped when it comes back.
+   */
+  const answer = (entry: Entry, fleet: FleetState) => {
+    adopt(entry, fleet);
+    for (const other of byName.get(entry.member.name) ?? []) if (other !== entry) adopt(other, fleet);
+  };
 
   const send = (entry: Entry, transition: Transition) => {
     entry.latest = transition;
     run(entry.keys, entry.member.name, 'publish', [...transitionArgs(transition), String(quorum)]).then(
       (reply) => {
         counts.published++;
-        adopt(entry, reply.fleet);
+        answer(entry, reply.fleet);
       },
       (error: unknown) => {
         if (entry.latest === transition && entry.pending === undefined) entry.pending = transition;
@@ -194,7 +202,7 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
       } else {
         reply = await run(entry.keys, entry.member.name, 'read', []);
       }
-      adopt(entry, reply.fleet);
+      answer(entry, reply.fleet);
       return true;
     } catch (error) {
       if (pending && entry.pending === undefined) entry.pending = pending;
@@ -289,7 +297,7 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
               }
               counts.leasesRefused++;
               entry.leases.splice(entry.leases.indexOf(id), 1);
-              adopt(entry, reply.fleet);
+              answer(entry, reply.fleet);
               return false;
             },
             (error: unknown) => {
@@ -302,7 +310,7 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
           const id = entry.leases.shift() ?? '';
           if (!entry.attached || !available) return;
           run(entry.keys, name, 'done', [id, outcome, String(member.halfOpenMaxCalls)]).then(
-            (reply) => adopt(entry, reply.fleet),
+            (reply) => answer(entry, reply.fleet),
             fail,
           );
         },
