@@ -58,6 +58,9 @@ interface Entry {
   attached: boolean;
 }
 
+/** Lease ids kept per breaker for its probeDone calls; a breaker holds at most halfOpenMaxCalls. */
+const MAX_HELD = 1024;
+
 const isNoScript = (error: unknown): boolean =>
   typeof (error as { message?: unknown } | null)?.message === 'string' &&
   (error as { message: string }).message.includes('NOSCRIPT');
@@ -285,9 +288,11 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
           send(entry, transition);
         },
         lease(ttlMs) {
-          if (!entry.attached || !available) return Promise.resolve(true);
+          // Every lease granted, by Redis or for want of an answer, is paired with the next probeDone.
           const id = `${instanceId}:${++leaseSeq}`;
           entry.leases.push(id);
+          if (entry.leases.length > MAX_HELD) entry.leases.shift();
+          if (!entry.attached || !available) return Promise.resolve(true);
           const ttl = String(Math.min(2 ** 31, Math.max(1, Math.round(ttlMs) || 1)));
           return run(entry.keys, name, 'lease', [id, ttl, String(member.halfOpenMaxCalls)]).then(
             (reply) => {
