@@ -316,6 +316,14 @@ describe.each(KINDS)('redisStore protocol with $name', (kind) => {
     for (const key of keys) expect(Number(await cli(server.port, 'pttl', key))).toBeGreaterThan(0);
   });
 
+  test('thousands of breakers attached and tripping at once: no script times out in the store’s own queue', async () => {
+    const [a] = await stores(1, { timeoutMs: 250, quorum: 2 });
+    const members = Array.from({ length: 2000 }, (_, i) => new TestMember(`burst${i}`));
+    for (const member of members) a.attach(member).publish(trip(60_000));
+    await until(() => members.every((m) => m.adopted.length === 2), 20_000, 'every answer');
+    expect(a.stats()).toMatchObject({ available: true, errors: 0, published: 2000 });
+  });
+
   test('messages from strangers: malformed or foreign ones are ignored and counted, never thrown', async () => {
     const [a] = await stores(1);
     const x = await attach(a);

@@ -58,6 +58,9 @@ interface Entry {
   attached: boolean;
 }
 
+/** Background scripts in flight at once. */
+const CONCURRENCY = 64;
+
 /** Lease ids kept per breaker for its probeDone calls; a breaker holds at most halfOpenMaxCalls. */
 const MAX_HELD = 1024;
 
@@ -172,20 +175,55 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
 
   const send = (entry: Entry, transition: Transition) => {
     entry.latest = transition;
-    run(entry.keys, entry.member.name, 'publish', [...transitionArgs(transition), String(quorum)]).then(
-      (reply) => {
+    const keep = () => {
+      if (entry.latest === transition && entry.pending === undefined) entry.pending = transition;
+    };
+    void limited(async () => {
+      // Queued behind an outage: kept for the resync instead of timing out in turn.
+      if (!available) return keep();
+      try {
+        const reply = await run(entry.keys, entry.member.name, 'publish', [...transitionArgs(transition), String(quorum)]);
         counts.published++;
         answer(entry, reply.fleet);
-      },
-      (error: unknown) => {
-        if (entry.latest === transition && entry.pending === undefined) entry.pending = transition;
+      } catch (error) {
+        keep();
         fail(error);
-      },
-    );
+      }
+    });
   };
 
   /** Reconciles one member with the fleet: its own change made while unavailable wins, else the newer epoch. */
-  const sync = async (entry: Entry): Promise<boolean> => {
+  const sync = (entry: Entry): Promise<boolean> => limited(() => (closed ? Promise.resolve(true) : reconcile(entry)));
+
+  /**
+   * Background scripts (syncs, transitions) run CONCURRENCY at a time, in order, so that
+   * thousands of breakers attached, tripping or resynced at once (a registry warming up, a
+   * reconnect) are not timed out by their own queue. Leases, which a call waits for, skip it.
+   */
+  const limited = async <T>(task: () => Promise<T>): Promise<T> => {
+    await slot();
+    try {
+      return await task();
+    } finally {
+      release();
+    }
+  };
+  let syncing = 0;
+  const waiting: (() => void)[] = [];
+  const slot = (): Promise<void> | undefined => {
+    if (syncing < CONCURRENCY) {
+      syncing++;
+      return undefined;
+    }
+    return new Promise((resolve) => waiting.push(resolve));
+  };
+  const release = () => {
+    const next = waiting.shift();
+    if (next) next();
+    else syncing--;
+  };
+
+  const reconcile = async (entry: Entry): Promise<boolean> => {
     const pending = entry.pending;
     entry.pending = undefined;
     let local: ReturnType<StoreMember['local']>;
