@@ -1,4 +1,5 @@
 import type { BreakerStore, FleetState, StoreLink, StoreMember, StoreStats, Transition } from '../../store.js';
+import { limiter } from './limiter.js';
 import { SCRIPT, SCRIPT_SHA } from './lua.js';
 import { type RedisStoreOptions, resolveOptions } from './options.js';
 import { channelOf, encodeName, keysOf, parseMessage, parseReply, type Reply, transitionArgs } from './protocol.js';
@@ -58,7 +59,7 @@ interface Entry {
   attached: boolean;
 }
 
-/** Background scripts in flight at once. */
+/** Background scripts (syncs, transitions) in flight at once; leases, which a call waits for, skip the queue. */
 const CONCURRENCY = 64;
 
 /** Lease ids kept per breaker for its probeDone calls; a breaker holds at most halfOpenMaxCalls. */
@@ -99,6 +100,7 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
   let retryTimer: ReturnType<typeof setInterval> | undefined;
   let resyncing = false;
   let resyncAgain = false;
+  const limited = limiter(CONCURRENCY);
 
   const emit = (type: 'available' | 'unavailable', event: RedisStoreEvent) => {
     for (const handler of [...handlers[type]]) {
@@ -194,34 +196,6 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
 
   /** Reconciles one member with the fleet: its own change made while unavailable wins, else the newer epoch. */
   const sync = (entry: Entry): Promise<boolean> => limited(() => (closed ? Promise.resolve(true) : reconcile(entry)));
-
-  /**
-   * Background scripts (syncs, transitions) run CONCURRENCY at a time, in order, so that
-   * thousands of breakers attached, tripping or resynced at once (a registry warming up, a
-   * reconnect) are not timed out by their own queue. Leases, which a call waits for, skip it.
-   */
-  const limited = async <T>(task: () => Promise<T>): Promise<T> => {
-    await slot();
-    try {
-      return await task();
-    } finally {
-      release();
-    }
-  };
-  let syncing = 0;
-  const waiting: (() => void)[] = [];
-  const slot = (): Promise<void> | undefined => {
-    if (syncing < CONCURRENCY) {
-      syncing++;
-      return undefined;
-    }
-    return new Promise((resolve) => waiting.push(resolve));
-  };
-  const release = () => {
-    const next = waiting.shift();
-    if (next) next();
-    else syncing--;
-  };
 
   const reconcile = async (entry: Entry): Promise<boolean> => {
     const pending = entry.pending;
