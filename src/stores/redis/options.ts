@@ -5,7 +5,7 @@ import { type Shim, shimOf } from './shim.js';
  *
  * @example
  * ```ts
- * import Redis from 'ioredis';
+ * import { Redis } from 'ioredis';
  * import { redisStore, type RedisStoreOptions } from 'tripswitch/redis';
  *
  * const options: RedisStoreOptions = { client: new Redis(), prefix: 'shop:', quorum: 2 };

@@ -25,7 +25,7 @@ export interface RedisStoreEvent {
  *
  * @example
  * ```ts
- * import Redis from 'ioredis';
+ * import { Redis } from 'ioredis';
  * import { redisStore } from 'tripswitch/redis';
  *
  * const store = redisStore({ client: new Redis() });
@@ -77,7 +77,7 @@ const isNoScript = (error: unknown): boolean =>
  *
  * @example
  * ```ts
- * import Redis from 'ioredis';
+ * import { Redis } from 'ioredis';
  * import { createBreaker } from 'tripswitch';
  * import { redisStore } from 'tripswitch/redis';
  *
