@@ -24,10 +24,12 @@ export const BUDGETS = {
   './koa': 8850,
   './hono': 9000,
   './fetch': 8500,
+  './prometheus': 3300,
+  './opentelemetry': 3050,
 };
 
-/** Node builtins and the optional peer frameworks stay out of the bundle: they are not ours to ship. */
-const EXTERNAL = [...builtinModules, 'node:*', 'express', 'koa', 'hono', 'hono/*'];
+/** Node builtins and the optional peers (frameworks, metrics libraries) stay out of the bundle: they are not ours to ship. */
+const EXTERNAL = [...builtinModules, 'node:*', 'express', 'koa', 'hono', 'hono/*', 'prom-client', '@opentelemetry/api'];
 
 /** The `import` target of every entry point of the `exports` map, except package.json. */
 export function entryPoints(root = ROOT) {
