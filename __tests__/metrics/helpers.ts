@@ -57,14 +57,14 @@ class TestReader extends MetricReader {
 }
 
 /** A meter on an SDK MeterProvider, and a function that collects what it reports into an in-memory exporter. */
-export function otelSetup(): {
+export function otelSetup(temporality = AggregationTemporality.CUMULATIVE): {
   meter: ReturnType<MeterProvider['getMeter']>;
   collect(): Promise<ResourceMetrics>;
   exporter: InMemoryMetricExporter;
   provider: MeterProvider;
 } {
-  const reader: Reader = new TestReader();
-  const exporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
+  const reader: Reader = new TestReader({ aggregationTemporalitySelector: () => temporality });
+  const exporter = new InMemoryMetricExporter(temporality);
   const provider = new MeterProvider({ readers: [reader] });
   const meter = provider.getMeter('tripswitch-test');
   const collect = async (): Promise<ResourceMetrics> => {

@@ -1,4 +1,4 @@
-import { Registry } from 'prom-client';
+import { type OpenMetricsContentType, Registry } from 'prom-client';
 import { createBreaker, createRegistry } from '../../src/index.js';
 import { collectMetrics } from '../../src/metrics/prometheus.js';
 import { manualClock } from '../../src/testing/index.js';
@@ -298,6 +298,16 @@ describe('collectMetrics: stop()', () => {
     again();
   });
 
+  it('leaves alone a metric someone else registered under one of its names meanwhile', async () => {
+    const { Gauge } = await import('prom-client');
+    const register = new Registry();
+    const stop = collectMetrics({ sources: [createBreaker()], register });
+    register.removeSingleMetric('tripswitch_state');
+    const theirs = new Gauge({ name: 'tripswitch_state', help: 'theirs', registers: [register] });
+    stop();
+    expect(register.getMetricsAsArray()).toEqual([theirs]);
+  });
+
   it('leaves metrics registered by others alone', async () => {
     const { Counter } = await import('prom-client');
     const register = new Registry();
@@ -308,9 +318,30 @@ describe('collectMetrics: stop()', () => {
   });
 });
 
-describe('collectMetrics: OpenMetrics registries', () => {
+describe('collectMetrics: prom-client registry features', () => {
+  it('resetMetrics() leaves the series as stats() has them', async () => {
+    const register = new Registry();
+    const breaker = createBreaker({ name: 'r' });
+    const stop = collectMetrics({ sources: [breaker], register });
+    await succeed(breaker, 2);
+    register.resetMetrics();
+    expect((await scrape(register)).series.get(seriesKey('tripswitch_calls_total', { name: 'r', outcome: 'success' }))).toBe(2);
+    stop();
+  });
+
+  it('getMetricsAsJSON() lists the same values', async () => {
+    const register = new Registry();
+    const stop = collectMetrics({ sources: [createBreaker({ name: 'j' })], register });
+    const json = await register.getMetricsAsJSON();
+    const state = json.find((m) => m.name === 'tripswitch_state');
+    expect(state?.type).toBe('gauge');
+    expect(state?.values).toContainEqual({ labels: { name: 'j', state: 'closed' }, value: 1 });
+    stop();
+  });
+
   it('exposes counters under the names OpenMetrics expects', async () => {
-    const register = new Registry(Registry.OPENMETRICS_CONTENT_TYPE);
+    const register = new Registry<OpenMetricsContentType>();
+    register.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
     const breaker = createBreaker({ name: 'om' });
     const stop = collectMetrics({ sources: [breaker], register });
     await succeed(breaker);

@@ -1,4 +1,10 @@
-import { register as defaultRegister, Histogram, type Metric, type Registry as PromRegistry } from 'prom-client';
+import {
+  register as defaultRegister,
+  Histogram,
+  type Metric,
+  type Registry as PromRegistry,
+  type RegistryContentType,
+} from 'prom-client';
 import { describe } from '../describe.js';
 import { knownKeys, optionsObject } from '../options.js';
 import { DURATION, SERIES } from './series.js';
@@ -26,7 +32,7 @@ export interface PrometheusOptions {
   /** The breakers and registries to export. A registry's breakers are read as they are at each scrape. */
   readonly sources: readonly MetricSource[];
   /** The prom-client registry the metrics are registered on. @default prom-client's default registry */
-  readonly register?: PromRegistry | undefined;
+  readonly register?: PromRegistry<RegistryContentType> | undefined;
   /** Put before every metric name; it must keep the names valid Prometheus names. @default 'tripswitch_' */
   readonly prefix?: string | undefined;
   /**
@@ -75,7 +81,7 @@ const isLabelName = (name: string): boolean => LABEL_NAME.test(name) && !name.st
  */
 export function collectMetrics(options: PrometheusOptions): () => void {
   const o = knownKeys('options', optionsObject('options', options), ['sources', 'register', 'prefix', 'durations', 'labels']);
-  const register = (o.register ?? defaultRegister) as PromRegistry;
+  const register = (o.register ?? defaultRegister) as PromRegistry<RegistryContentType>;
   for (const method of ['registerMetric', 'removeSingleMetric', 'getSingleMetric'] as const) {
     if (typeof register?.[method] !== 'function') {
       throw new TypeError(`register must be a prom-client Registry, got ${describe(o.register)}`);

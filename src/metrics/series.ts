@@ -19,6 +19,8 @@ export interface Series {
 }
 
 type Stats = Reading['breakers'][number]['stats'];
+/** The store series are only made when some source uses a store: then the reading has one. */
+type Store = NonNullable<Reading['store']>;
 
 const perBreaker =
   (value: (stats: Stats) => number): Series['points'] =>
@@ -127,9 +129,7 @@ export const SERIES: readonly Series[] = [
     unit: '1',
     help: 'Whether the store (every store, when there are several) answers: 1 or 0.',
     store: true,
-    points: (reading, emit) => {
-      if (reading.store !== undefined) emit({}, reading.store.available ? 1 : 0);
-    },
+    points: (reading, emit) => emit({}, (reading.store as Store).available ? 1 : 0),
   },
   {
     prom: 'store_errors_total',
@@ -138,9 +138,7 @@ export const SERIES: readonly Series[] = [
     unit: '{error}',
     help: 'Store operations that failed or timed out (summed over the stores).',
     store: true,
-    points: (reading, emit) => {
-      if (reading.store !== undefined) emit({}, reading.store.errors);
-    },
+    points: (reading, emit) => emit({}, (reading.store as Store).errors),
   },
 ];
 
