@@ -1,12 +1,13 @@
 import { execute, executeFast, guard } from './call.js';
 import { CircuitOpenError } from './errors.js';
 import { BIT, type CloseReason, Emit, type EventType, type Hub, type OpenReason } from './events.js';
+import { Fleet, type Origin } from './fleet.js';
 import type { BreakerOptions } from './options.js';
 import { duration, knownKeys, optionsObject, type Resolved, resolveOptions } from './options.js';
 import { FAILURE, IGNORED, type Outcome, type Probe, SUCCESS } from './outcome.js';
 import { ManualPermit } from './permit.js';
 import { type BreakerSnapshot, parseSnapshot, SNAPSHOT_VERSION } from './snapshot.js';
-import type { BreakerStore } from './store.js';
+import type { BreakerStore, FleetState } from './store.js';
 import type {
   Breaker,
   BreakerStats,
@@ -22,6 +23,9 @@ import { SinceClose } from './windows/consecutive.js';
 import { CountWindow } from './windows/count.js';
 import { TimeWindow } from './windows/time.js';
 import type { Window } from './windows/window.js';
+
+const OPEN_REASONS: readonly string[] = ['failures', 'failureRate', 'slowCallRate', 'probeFailed', 'manual'];
+const isOpenReason = (reason: unknown): reason is OpenReason => OPEN_REASONS.includes(reason as string);
 
 /**
  * @internal The state, replaced whole on every transition. `until` and `deadline` are in the
@@ -65,6 +69,13 @@ export class CircuitBreaker implements Breaker {
   private plain: PlainHandlers | undefined;
   private lastRaw: number;
 
+  /** @internal The breaker's place in its store's fleet, with a `store`. */
+  readonly fleet: Fleet | undefined;
+  /** Set while taking up a transition made elsewhere in the fleet: it is not shared again. */
+  private origin: Origin | undefined;
+  /** A probe slot whose fleet lease was granted after `acquire()` turned its call away. */
+  private held: Probe | undefined;
+
   /** @internal Told of every state change, after it is made (a registry keeps its order with it). */
   private readonly onMove: ((breaker: CircuitBreaker, to: State) => void) | undefined;
 
@@ -84,6 +95,12 @@ export class CircuitBreaker implements Breaker {
     const raw = options.clock.now();
     this.lastRaw = this.mono = typeof raw === 'number' && Number.isFinite(raw) ? raw : 0;
     if (options.initialState !== undefined) this.restore(parseSnapshot(options.initialState));
+    this.fleet = options.store === undefined ? undefined : new Fleet(this, options.store);
+  }
+
+  /** @internal The attempt of the current (or next) open period. */
+  get attemptNow(): number {
+    return this.attempt;
   }
 
   /**
@@ -133,15 +150,62 @@ export class CircuitBreaker implements Breaker {
     if (kind === 'closed' || kind === 'disabled') return this.admitted(undefined);
     const s = this.observe();
     if (s.kind === 'closed' || s.kind === 'disabled') return this.admitted(undefined);
-    if (s.kind === 'halfOpen' && s.successes + s.running.length < this.o.halfOpenMaxCalls) {
-      const probe: Probe = { deadline: this.now() + s.ttl };
-      s.running.push(probe);
-      return this.admitted(probe);
+    if (s.kind === 'halfOpen') {
+      const held = this.held;
+      if (held !== undefined) {
+        this.held = undefined;
+        if (s.running.includes(held)) return this.admitted(held);
+      }
+      if (s.successes + s.running.length < this.o.halfOpenMaxCalls) {
+        const probe: Probe = { deadline: this.now() + s.ttl, lease: undefined };
+        s.running.push(probe);
+        // With a store, the slot is held while the fleet is asked for a lease: not yet let through.
+        if (this.fleet === undefined) return this.admitted(probe);
+        probe.lease = this.fleet.link.lease(s.ttl);
+        return probe;
+      }
     }
+    return this.reject(s);
+  }
+
+  /** Counts a call turned away and returns the error that rejects it. */
+  private reject(s: Inner): CircuitOpenError {
     this.totals.rejected++;
     const retryAfterMs = this.retryAfter(s);
     if (this.events.wants(BIT.reject)) this.events.emit('reject', { name: this.name, state: s.kind, retryAfterMs });
     return new CircuitOpenError(this.name, s.kind, retryAfterMs);
+  }
+
+  /**
+   * @internal The fleet answered a would-be probe's lease: lets it through as a probe when
+   * granted in the same half-open period; when the state moved meanwhile, decides afresh.
+   */
+  leased(probe: Probe, granted: boolean): Probe | undefined | CircuitOpenError {
+    probe.lease = undefined;
+    const s = this.observe();
+    if (s.kind === 'halfOpen' && s.running.includes(probe)) {
+      if (granted) return this.admitted(probe);
+      this.release(probe);
+      return this.reject(s);
+    }
+    if (granted) this.fleet?.link.probeDone('ignore');
+    if (s.kind === 'closed' || s.kind === 'disabled') return this.admitted(undefined);
+    return this.reject(s);
+  }
+
+  /** `acquire()` cannot wait for a lease: its call is turned away, and a granted lease kept for the next call. */
+  private hold(probe: Probe): CircuitOpenError {
+    (probe.lease as Promise<boolean>).then((granted) => {
+      probe.lease = undefined;
+      const s = this.s;
+      const current = s.kind === 'halfOpen' && s.running.includes(probe);
+      if (granted && current) this.held = probe;
+      else {
+        if (granted) this.fleet?.link.probeDone('ignore');
+        this.release(probe);
+      }
+    });
+    return this.reject(this.s);
   }
 
   private admitted(probe: Probe | undefined): Probe | undefined {
@@ -231,7 +295,10 @@ export class CircuitBreaker implements Breaker {
     if (outcome === IGNORED) {
       totals.ignored++;
       if (this.events.wants(BIT.ignore)) this.events.emit('ignore', { name: this.name, error });
-      if (current && probe !== undefined) this.release(probe);
+      if (current && probe !== undefined) {
+        this.release(probe);
+        this.fleet?.link.probeDone('ignore');
+      }
       return;
     }
     const failed = outcome === FAILURE;
@@ -255,6 +322,8 @@ export class CircuitBreaker implements Breaker {
       this.release(probe);
       if (failed) this.reopen('probeFailed', this.attempt + 1);
       else if (++s.successes >= this.o.halfOpenMaxCalls) this.moveTo(CLOSED, 'close', 'probesSucceeded');
+      // Probes of one period may run in several processes: the fleet counts their successes.
+      else this.fleet?.link.probeDone('success');
     }
   }
 
@@ -317,14 +386,52 @@ export class CircuitBreaker implements Breaker {
       this.attempt = 1;
     }
     this.onMove?.(this, next.kind);
+    const origin = this.origin;
+    if (origin === undefined && next.kind !== 'halfOpen') {
+      this.fleet?.publish({ state: next.kind, reason, retryAfterMs: retryAfterMs ?? 0, attempt: this.attempt });
+    }
     const events = this.events;
     const name = this.name;
     // close() on a closed breaker only resets it: no event.
     if (events.wants(BIT[event]) && !(event === 'close' && from === 'closed')) {
-      events.emit(event, event === 'open' ? { name, reason, retryAfterMs } : event === 'close' ? { name, reason } : { name });
+      const payload = event === 'open' ? { name, reason, retryAfterMs } : event === 'close' ? { name, reason } : { name };
+      events.emit(event, origin === undefined ? payload : { ...payload, ...origin });
     }
     if (from !== next.kind && events.wants(BIT.stateChange)) {
-      events.emit('stateChange', { name, from, to: next.kind });
+      const payload = { name, from, to: next.kind };
+      events.emit('stateChange', origin === undefined ? payload : { ...payload, ...origin });
+    }
+  }
+
+  /**
+   * @internal Takes up the fleet's state (made elsewhere when `origin` is given). An open
+   * state already in force here only takes the fleet's remaining time, with no event.
+   */
+  follow(fleet: FleetState, origin: Origin | undefined): void {
+    const s = this.observe();
+    this.origin = origin;
+    try {
+      this.attempt = fleet.attempt;
+      const reason = fleet.reason;
+      switch (fleet.state) {
+        case 'open': {
+          if (s.kind === 'halfOpen' && fleet.retryAfterMs === 0) return;
+          const next: Inner = { kind: 'open', until: this.now() + fleet.retryAfterMs };
+          if (s.kind === 'open') this.s = next;
+          else this.moveTo(next, 'open', isOpenReason(reason) ? reason : 'manual', fleet.retryAfterMs);
+          return;
+        }
+        case 'closed':
+          if (s.kind !== 'closed') this.moveTo(CLOSED, 'close', reason === 'probesSucceeded' ? reason : 'manual');
+          return;
+        case 'isolated':
+          this.isolate();
+          return;
+        default:
+          this.disable();
+      }
+    } finally {
+      this.origin = undefined;
     }
   }
 
@@ -366,6 +473,7 @@ export class CircuitBreaker implements Breaker {
   acquire(): Permit {
     const probe = this.enter();
     if (probe instanceof CircuitOpenError) throw probe;
+    if (probe?.lease !== undefined) throw this.hold(probe);
     return new ManualPermit(this, this.gen, this.startTime(), probe);
   }
 

@@ -64,10 +64,41 @@ export function thrown(b: CircuitBreaker, gen: number, start: number, probe: Pro
   return Promise.reject(error);
 }
 
+/**
+ * With a store, a would-be probe waits for the fleet's lease (at most the store's timeout),
+ * then runs as `run` says, or is turned away.
+ */
+function afterLease(b: CircuitBreaker, probe: Probe, run: (probe: Probe | undefined) => Promise<unknown>): Promise<unknown> {
+  return (probe.lease as Promise<boolean>).then((granted) => {
+    const admitted = b.leased(probe, granted);
+    return admitted instanceof CircuitOpenError ? Promise.reject(admitted) : run(admitted);
+  });
+}
+
+/** Runs `fn` for a call let through, counting its outcome: the fast path after a lease. */
+function runAdmitted(
+  b: CircuitBreaker,
+  probe: Probe | undefined,
+  fn: Fn,
+  thisArg: unknown,
+  args: ArrayLike<unknown>,
+): Promise<unknown> {
+  const gen = b.gen;
+  const start = b.startTime();
+  let result: unknown;
+  try {
+    result = fn.apply(thisArg, args as never[]);
+  } catch (error) {
+    return thrown(b, gen, start, probe, error);
+  }
+  return track(b, result, gen, start, probe);
+}
+
 /** @internal The fast path of `execute`: `fn` gets a fresh context. */
 export function executeFast(b: CircuitBreaker, fn: (ctx: CallContext) => unknown): Promise<unknown> {
   const probe = b.enter();
   if (probe instanceof CircuitOpenError) return Promise.reject(probe);
+  if (probe?.lease !== undefined) return afterLease(b, probe, (p) => runAdmitted(b, p, fn as Fn, undefined, [new Context()]));
   const gen = b.gen;
   const start = b.startTime();
   let result: unknown;
@@ -107,57 +138,69 @@ function invokeFull(
     if (signal?.aborted) return reject(signal.reason);
     const probe = b.enter();
     if (probe instanceof CircuitOpenError) return fail(probe);
-    const gen = b.gen;
-    const start = b.startTime();
-    const clock = b.o.clock;
-    let settled = false;
-    let timer: unknown;
-    const settle = (): boolean => {
-      if (settled) return false;
-      settled = true;
-      if (timer !== undefined) clock.clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      return true;
-    };
-    const onAbort = (): void => {
-      if (!settle()) return;
-      const reason = (signal as AbortSignal).reason;
-      b.record(gen, start, probe, IGNORED, reason);
-      context?.abort(reason);
-      reject(reason);
-    };
-    const timeoutMs = b.o.timeoutMs;
-    if (timeoutMs !== undefined) {
-      timer = clock.setTimeout(() => {
-        timer = undefined;
+    if (probe?.lease === undefined) return run(probe);
+    (probe.lease as Promise<boolean>).then((granted) => {
+      const admitted = b.leased(probe, granted);
+      if (admitted instanceof CircuitOpenError) fail(admitted);
+      else if (signal?.aborted) {
+        b.record(b.gen, Number.NaN, admitted, IGNORED, signal.reason);
+        reject(signal.reason);
+      } else run(admitted);
+    });
+
+    function run(probe: Probe | undefined): void {
+      const gen = b.gen;
+      const start = b.startTime();
+      const clock = b.o.clock;
+      let settled = false;
+      let timer: unknown;
+      const settle = (): boolean => {
+        if (settled) return false;
+        settled = true;
+        if (timer !== undefined) clock.clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        return true;
+      };
+      const onAbort = (): void => {
         if (!settle()) return;
-        const error = new CallTimeoutError(b.name, timeoutMs);
-        b.timedOut(gen, start, probe, error);
-        context?.abort(error);
-        fail(error);
-      }, timeoutMs);
+        const reason = (signal as AbortSignal).reason;
+        b.record(gen, start, probe, IGNORED, reason);
+        context?.abort(reason);
+        reject(reason);
+      };
+      const timeoutMs = b.o.timeoutMs;
+      if (timeoutMs !== undefined) {
+        timer = clock.setTimeout(() => {
+          timer = undefined;
+          if (!settle()) return;
+          const error = new CallTimeoutError(b.name, timeoutMs);
+          b.timedOut(gen, start, probe, error);
+          context?.abort(error);
+          fail(error);
+        }, timeoutMs);
+      }
+      signal?.addEventListener('abort', onAbort, { once: true });
+      let result: unknown;
+      try {
+        result = fn.apply(thisArg, args as never[]);
+      } catch (error) {
+        result = Promise.reject(error);
+      }
+      Promise.resolve(result).then(
+        (value) => {
+          if (!settle()) return;
+          b.record(gen, start, probe, b.classifyValue(value), value);
+          resolve(value);
+        },
+        (error) => {
+          if (!settle()) return;
+          const outcome = b.classifyError(error);
+          b.record(gen, start, probe, outcome, error);
+          if (outcome === FAILURE) fail(error);
+          else reject(error);
+        },
+      );
     }
-    signal?.addEventListener('abort', onAbort, { once: true });
-    let result: unknown;
-    try {
-      result = fn.apply(thisArg, args as never[]);
-    } catch (error) {
-      result = Promise.reject(error);
-    }
-    Promise.resolve(result).then(
-      (value) => {
-        if (!settle()) return;
-        b.record(gen, start, probe, b.classifyValue(value), value);
-        resolve(value);
-      },
-      (error) => {
-        if (!settle()) return;
-        const outcome = b.classifyError(error);
-        b.record(gen, start, probe, outcome, error);
-        if (outcome === FAILURE) fail(error);
-        else reject(error);
-      },
-    );
   });
 }
 
@@ -205,6 +248,11 @@ export function guard<A extends unknown[], R, This>(
       ? function (this: unknown) {
           const probe = b.enter();
           if (probe instanceof CircuitOpenError) return Promise.reject(probe);
+          if (probe?.lease !== undefined) {
+            // biome-ignore lint/complexity/noArguments: kept for the call once the lease is granted.
+            const args = arguments;
+            return afterLease(b, probe, (p) => runAdmitted(b, p, f, this, args));
+          }
           const gen = b.gen;
           const start = b.startTime();
           let result: unknown;

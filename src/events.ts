@@ -72,11 +72,19 @@ export type BreakerEvents = {
     reason: OpenReason;
     /** Milliseconds until a probe may be let through. */
     retryAfterMs: number;
+    /** With a store: true when another instance of the fleet made this transition. */
+    remote?: true;
+    /** With a store, on a remote transition: the instance that made it. */
+    instance?: string;
   };
   /** The open period is over: probes may be let through. */
   halfOpen: {
     /** The breaker's name. */
     name: string;
+    /** With a store: true when another instance of the fleet made this transition. */
+    remote?: true;
+    /** With a store, on a remote transition: the instance that made it. */
+    instance?: string;
   };
   /** The breaker closed: calls run again, with an empty window. */
   close: {
@@ -84,16 +92,28 @@ export type BreakerEvents = {
     name: string;
     /** What closed it. */
     reason: CloseReason;
+    /** With a store: true when another instance of the fleet made this transition. */
+    remote?: true;
+    /** With a store, on a remote transition: the instance that made it. */
+    instance?: string;
   };
   /** `isolate()` was called: every call is rejected until `close()`. */
   isolate: {
     /** The breaker's name. */
     name: string;
+    /** With a store: true when another instance of the fleet made this transition. */
+    remote?: true;
+    /** With a store, on a remote transition: the instance that made it. */
+    instance?: string;
   };
   /** `disable()` was called: every call runs and the state never changes until `close()`. */
   disable: {
     /** The breaker's name. */
     name: string;
+    /** With a store: true when another instance of the fleet made this transition. */
+    remote?: true;
+    /** With a store, on a remote transition: the instance that made it. */
+    instance?: string;
   };
   /** After the specific event (`open`, `halfOpen`, `close`, `isolate`, `disable`). */
   stateChange: {
@@ -103,6 +123,10 @@ export type BreakerEvents = {
     from: State;
     /** The state entered. */
     to: State;
+    /** With a store: true when another instance of the fleet made this transition. */
+    remote?: true;
+    /** With a store, on a remote transition: the instance that made it. */
+    instance?: string;
   };
   /** A call was turned away without running. */
   reject: {

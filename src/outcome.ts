@@ -11,4 +11,6 @@ export const IGNORED = 2;
 export interface Probe {
   /** In the breaker's monotonic time. */
   readonly deadline: number;
+  /** With a store, while the fleet is asked for this probe's lease: not yet let through. */
+  lease?: Promise<boolean> | undefined;
 }

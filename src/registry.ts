@@ -130,6 +130,8 @@ export class BreakerRegistry implements Registry {
     if (entry === undefined) return false;
     this.byUse.remove(entry.byUse);
     this.closedByUse.remove(entry.closedByUse);
+    // A breaker let go no longer follows the fleet.
+    entry.breaker.fleet?.link.detach();
     return this.byKey.delete(key);
   }
 

@@ -78,8 +78,10 @@ export interface StoreMember {
    */
   adopt(fleet: FleetState, remote: boolean): void;
   /**
-   * For resynchronization: the breaker's current state as a transition, with the epoch it
-   * was adopted at (0 when made locally while the store was unavailable), or undefined when closed.
+   * For resynchronization: the breaker's current state as a transition, with epoch 0 when it
+   * was made here and the fleet has not answered it yet (share it), or the fleet epoch it was
+   * taken up at (restore it if the store lost it); undefined when the breaker has neither, as
+   * when it is new (take up the fleet's state).
    */
   local(): { readonly transition: Transition; readonly epoch: number } | undefined;
 }
