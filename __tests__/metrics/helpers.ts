@@ -4,7 +4,6 @@ import { AggregationTemporality, InMemoryMetricExporter, MeterProvider, MetricRe
 import type { Registry as PromRegistry } from 'prom-client';
 import type { Breaker, Registry } from '../../src/index.js';
 import { CallTimeoutError, createBreaker, createRegistry } from '../../src/index.js';
-import type { BreakerStore, StoreLink, StoreStats } from '../../src/store.js';
 import { type ManualClock, manualClock } from '../../src/testing/index.js';
 import { boom, fail, flush, succeed } from '../helpers.js';
 
@@ -94,31 +93,6 @@ export function otelPoints(resourceMetrics: ResourceMetrics): Map<string, number
     }
   }
   return out;
-}
-
-/** A store that implements `BreakerStore` honestly for what metrics read of it: its stats. */
-export class TestStore implements BreakerStore {
-  readonly instanceId = 'test-instance';
-  available = true;
-  errors = 0;
-  attached = 0;
-
-  attach(): StoreLink {
-    this.attached++;
-    return { publish() {}, lease: async () => true, probeDone() {}, detach() {} };
-  }
-
-  stats(): StoreStats {
-    return {
-      available: this.available,
-      published: 0,
-      applied: 0,
-      ignored: 0,
-      errors: this.errors,
-      leasesGranted: 0,
-      leasesRefused: 0,
-    };
-  }
 }
 
 /** Breakers in every state, on one manual clock, with calls of every outcome. */

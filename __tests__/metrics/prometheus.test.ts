@@ -1,9 +1,9 @@
 import { type OpenMetricsContentType, Registry } from 'prom-client';
 import { createBreaker, createRegistry } from '../../src/index.js';
 import { collectMetrics } from '../../src/metrics/prometheus.js';
-import { manualClock } from '../../src/testing/index.js';
+import { manualClock, memoryStore } from '../../src/testing/index.js';
 import { fail, succeed } from '../helpers.js';
-import { driveEveryState, type Fleet, promtool, scrape, seriesKey, TestStore } from './helpers.js';
+import { driveEveryState, type Fleet, promtool, scrape, seriesKey } from './helpers.js';
 
 const STATES = ['closed', 'open', 'halfOpen', 'isolated', 'disabled'];
 
@@ -237,39 +237,64 @@ describe('collectMetrics: registries', () => {
 
 describe('collectMetrics: store series', () => {
   it('are exported when a source uses a store: available only if every store is, errors summed', async () => {
-    const one = new TestStore();
-    const two = new TestStore();
+    const clock = manualClock();
+    const one = memoryStore({ clock });
+    const two = memoryStore({ clock });
+    const a = createBreaker({ name: 'a', store: one, clock, failureThreshold: 1, resetTimeoutMs: 10 });
     const register = new Registry();
     const stop = collectMetrics({
-      sources: [
-        createBreaker({ name: 'a', store: one }),
-        createRegistry({ store: two }),
-        createBreaker({ name: 'b', store: one }),
-      ],
+      sources: [a, createRegistry({ store: two, clock }), createBreaker({ name: 'b', store: one, clock })],
       register,
     });
     let { text, series } = await scrape(register);
     expect(promtool(text)).toBe('');
     expect([series.get('tripswitch_store_available'), series.get('tripswitch_store_errors_total')]).toEqual([1, 0]);
-    one.errors = 2;
-    two.errors = 3;
-    two.available = false;
+    // An outage of one store: a probe asks it for a lease, which fails.
+    one.setAvailable(false);
+    await fail(a);
+    clock.advance(10);
+    await succeed(a);
     ({ series } = await scrape(register));
-    expect([series.get('tripswitch_store_available'), series.get('tripswitch_store_errors_total')]).toEqual([0, 5]);
-    two.available = true;
-    ({ series } = await scrape(register));
-    expect(series.get('tripswitch_store_available')).toBe(1);
+    expect([series.get('tripswitch_store_available'), series.get('tripswitch_store_errors_total')]).toEqual([0, 1]);
+    one.setAvailable(true);
+    await one.flush();
+    ({ text, series } = await scrape(register));
+    expect([series.get('tripswitch_store_available'), series.get('tripswitch_store_errors_total')]).toEqual([1, 1]);
+    expect(promtool(text)).toBe('');
     stop();
   });
 
   it('carry the constant labels', async () => {
     const register = new Registry();
     const stop = collectMetrics({
-      sources: [createBreaker({ name: 'a', store: new TestStore() })],
+      sources: [createBreaker({ name: 'a', store: memoryStore() })],
       register,
       labels: { zone: 'z1' },
     });
     expect((await scrape(register)).series.get('tripswitch_store_available{zone="z1"}')).toBe(1);
+    stop();
+  });
+
+  it('transitions made elsewhere in the fleet (remote) are counted', async () => {
+    const store = memoryStore();
+    const elsewhere = createBreaker({ name: 'x', store });
+    const here = createBreaker({ name: 'x', store });
+    const registry = createRegistry({ store });
+    registry.get('y');
+    const otherY = createBreaker({ name: 'y', store });
+    await store.flush();
+    const remote: unknown[] = [];
+    here.on('stateChange', (event) => remote.push((event as { remote?: true }).remote));
+    const register = new Registry();
+    const stop = collectMetrics({ sources: [here, registry], register });
+    elsewhere.isolate();
+    otherY.isolate();
+    await store.flush();
+    expect(remote).toEqual([true]);
+    const { series } = await scrape(register);
+    expect(series.get(seriesKey('tripswitch_transitions_total', { name: 'x', from: 'closed', to: 'isolated' }))).toBe(1);
+    expect(series.get(seriesKey('tripswitch_transitions_total', { name: 'y', from: 'closed', to: 'isolated' }))).toBe(1);
+    expect(series.get(seriesKey('tripswitch_state', { name: 'y', state: 'isolated' }))).toBe(1);
     stop();
   });
 });
