@@ -1,12 +1,7 @@
-import {
-  register as defaultRegister,
-  Histogram,
-  type Metric,
-  type Registry as PromRegistry,
-  type RegistryContentType,
-} from 'prom-client';
+import { register as defaultRegister, type Metric, type Registry as PromRegistry, type RegistryContentType } from 'prom-client';
 import { describe } from '../describe.js';
 import { knownKeys, optionsObject } from '../options.js';
+import { DurationHistogram, type PromValue } from './histogram.js';
 import { DURATION, SERIES } from './series.js';
 import { constantLabels, durationsOption, type MetricSource, Sources } from './sources.js';
 
@@ -97,16 +92,10 @@ export function collectMetrics(options: PrometheusOptions): () => void {
   const labels = constantLabels(o.labels, isLabelName, 'letters, digits and _, not starting with a digit or __, and not le');
   const durations = durationsOption(o.durations);
 
-  let histogram: Histogram | undefined;
-  const observed = new Set<string>();
+  const histogram = durations ? new DurationHistogram(DURATION.buckets) : undefined;
   const sources = new Sources(
     o.sources,
-    durations
-      ? (name, outcome, seconds) => {
-          observed.add(name);
-          histogram?.observe({ ...labels, name, outcome }, seconds);
-        }
-      : undefined,
+    histogram === undefined ? undefined : (name, outcome, seconds) => histogram.observe(name, outcome, seconds),
   );
   const series = SERIES.filter((s) => s.store !== true || sources.hasStore);
   const names = series.map((s) => prefix + s.prom);
@@ -119,43 +108,39 @@ export function collectMetrics(options: PrometheusOptions): () => void {
     );
   }
 
-  const added: unknown[] = [];
-  for (const s of series) {
-    const collector = {
-      name: prefix + s.prom,
-      help: s.help,
-      type: s.type === 'counter' ? 'counter' : 'gauge',
+  // Plain objects in the shape of a prom-client metric: each scrape builds its points from one
+  // reading of the sources, without prom-client's per-point label checks and hashing.
+  const metric = (name: string, help: string, type: string, points: () => PromValue[]) => {
+    const m = {
+      name,
+      help,
+      type,
       aggregator: 'sum',
       labelNames: [] as string[],
-      get() {
-        const values: { labels: Record<string, string>; value: number }[] = [];
-        s.points(sources.read(), (own, value) => values.push({ labels: { ...labels, ...own }, value }));
-        return { name: collector.name, help: s.help, type: collector.type, aggregator: 'sum', values };
-      },
+      // A registry in OpenMetrics mode renames counters (drops `_total`): report the current name.
+      get: () => ({ name: m.name, help, type, aggregator: 'sum', values: points() }),
       reset() {},
     };
-    register.registerMetric(collector as unknown as Metric);
-    added.push(collector);
-  }
-  if (durations) {
-    histogram = new Histogram({
-      name: prefix + DURATION.prom,
-      help: DURATION.help,
-      labelNames: ['name', 'outcome', ...Object.keys(labels)],
-      buckets: DURATION.buckets,
-      registers: [register],
-      collect() {
+    register.registerMetric(m as unknown as Metric);
+    return m;
+  };
+  const own = (extra: Record<string, string>) => (Object.keys(labels).length === 0 ? extra : { ...labels, ...extra });
+  const added = series.map((s) =>
+    metric(prefix + s.prom, s.help, s.type === 'counter' ? 'counter' : 'gauge', () => {
+      const values: PromValue[] = [];
+      s.points(sources.read(), (extra, value) => values.push({ labels: own(extra), value }));
+      return values;
+    }),
+  );
+  if (histogram !== undefined) {
+    const name = prefix + DURATION.prom;
+    added.push(
+      metric(name, DURATION.help, 'histogram', () => {
         // Breakers no longer collected (evicted from their registry) take their series with them.
         const present = new Set(sources.read().breakers.map((b) => b.name));
-        for (const name of observed) {
-          if (present.has(name)) continue;
-          observed.delete(name);
-          this.remove({ ...labels, name, outcome: 'success' });
-          this.remove({ ...labels, name, outcome: 'failure' });
-        }
-      },
-    });
-    added.push(histogram);
+        return histogram.values(name, present, labels);
+      }),
+    );
   }
 
   let stopped = false;
@@ -163,9 +148,8 @@ export function collectMetrics(options: PrometheusOptions): () => void {
     if (stopped) return;
     stopped = true;
     sources.stop();
-    histogram = undefined;
     names.forEach((name, i) => {
-      if (register.getSingleMetric(name) === added[i]) register.removeSingleMetric(name);
+      if ((register.getSingleMetric(name) as unknown) === added[i]) register.removeSingleMetric(name);
     });
   };
 }
