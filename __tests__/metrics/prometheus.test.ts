@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { type OpenMetricsContentType, Registry } from 'prom-client';
 import { createBreaker, createRegistry } from '../../src/index.js';
 import { collectMetrics } from '../../src/metrics/prometheus.js';
@@ -375,5 +377,12 @@ describe('collectMetrics: prom-client registry features', () => {
     expect(text).toContain('tripswitch_calls_total{name="om",outcome="success"} 1');
     stop();
     expect(register.getMetricsAsArray()).toHaveLength(0);
+  });
+});
+
+describe('docs/metrics.md', () => {
+  it('its alert rules pass promtool check rules', () => {
+    const rules = join(__dirname, '..', '..', 'docs', 'examples', 'metrics-alerts.yml');
+    expect(() => execFileSync('promtool', ['check', 'rules', rules], { encoding: 'utf8', stdio: 'pipe' })).not.toThrow();
   });
 });

@@ -10,7 +10,7 @@ export interface Series {
   /** The OpenTelemetry instrument name. */
   readonly otel: string;
   readonly type: 'gauge' | 'counter' | 'upDownCounter';
-  /** The OpenTelemetry unit (UCUM); Prometheus names carry theirs. */
+  /** The OpenTelemetry unit (UCUM; none for the 1-or-0 series); Prometheus names carry theirs. */
   readonly unit: string;
   readonly help: string;
   /** Exported only when some source uses a store. */
@@ -34,7 +34,7 @@ export const SERIES: readonly Series[] = [
     prom: 'state',
     otel: 'tripswitch.state',
     type: 'gauge',
-    unit: '1',
+    unit: '',
     help: "1 for the breaker's current state, 0 for the other four.",
     points: (reading, emit) => {
       for (const { name, stats } of reading.breakers) {
@@ -126,7 +126,7 @@ export const SERIES: readonly Series[] = [
     prom: 'store_available',
     otel: 'tripswitch.store.available',
     type: 'gauge',
-    unit: '1',
+    unit: '',
     help: 'Whether the store (every store, when there are several) answers: 1 or 0.',
     store: true,
     points: (reading, emit) => emit({}, (reading.store as Store).available ? 1 : 0),
