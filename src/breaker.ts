@@ -131,12 +131,19 @@ export class CircuitBreaker implements Breaker {
       if (s.kind === 'open') {
         if (this.now() < s.until) return s;
         this.moveTo({ kind: 'halfOpen', ttl: this.resetFor(this.attempt), successes: 0, running: [] }, 'halfOpen');
-      } else if (s.kind === 'halfOpen' && s.running.length > 0 && this.now() >= s.running[0].deadline) {
+      } else if (s.kind === 'halfOpen' && s.running.length > 0 && this.probeExpired(s.running)) {
         this.reopen('probeFailed', this.attempt + 1);
       } else {
         return s;
       }
     }
+  }
+
+  /** Whether a probe let through has run past its deadline (one waiting for its lease has not started). */
+  private probeExpired(running: Probe[]): boolean {
+    const now = this.now();
+    for (const probe of running) if (probe.lease === undefined && now >= probe.deadline) return true;
+    return false;
   }
 
   // ---- admission ----------------------------------------------------------------------
@@ -181,10 +188,14 @@ export class CircuitBreaker implements Breaker {
    * granted in the same half-open period; when the state moved meanwhile, decides afresh.
    */
   leased(probe: Probe, granted: boolean): Probe | undefined | CircuitOpenError {
-    probe.lease = undefined;
     const s = this.observe();
+    probe.lease = undefined;
     if (s.kind === 'halfOpen' && s.running.includes(probe)) {
-      if (granted) return this.admitted(probe);
+      if (granted) {
+        // Its time as a probe starts now, not while it waited.
+        probe.deadline = this.now() + s.ttl;
+        return this.admitted(probe);
+      }
       this.release(probe);
       return this.reject(s);
     }

@@ -9,8 +9,8 @@ export const IGNORED = 2;
 
 /** @internal A probe let through in half-open, until it settles or expires. */
 export interface Probe {
-  /** In the breaker's monotonic time. */
-  readonly deadline: number;
+  /** In the breaker's monotonic time; with a store, set again when the lease is granted. */
+  deadline: number;
   /** With a store, while the fleet is asked for this probe's lease: not yet let through. */
   lease?: Promise<boolean> | undefined;
 }
