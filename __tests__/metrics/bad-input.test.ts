@@ -18,6 +18,8 @@ describe.each([
   it('options that are not an object, or hold an unknown key', () => {
     expect(() => (collect as (o: unknown) => unknown)(undefined)).toThrow(/sources must be an array/);
     expect(() => collectMetrics(null as never)).toThrow(new TypeError('options must be an object, got null'));
+    expect(() => collectMetrics(undefined as never)).toThrow(/sources must be an array/);
+    expect(() => instrumentMetrics([] as never)).toThrow(new TypeError('options must be an object, got an array'));
     expect(() => collect({ sources: [breaker()], durationz: true })).toThrow(new TypeError('unknown option "durationz"'));
   });
 

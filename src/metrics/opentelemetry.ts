@@ -1,8 +1,7 @@
 import { type BatchObservableCallback, type Meter, metrics, type Observable } from '@opentelemetry/api';
 import { describe } from '../describe.js';
-import { knownKeys, optionsObject } from '../options.js';
 import { DURATION, SERIES } from './series.js';
-import { constantLabels, durationsOption, type MetricSource, Sources } from './sources.js';
+import { constantLabels, durationsOption, type MetricSource, metricsOptions, Sources } from './sources.js';
 
 export type { MetricSource } from './sources.js';
 
@@ -70,7 +69,7 @@ const instrumented = new WeakMap<Meter, Set<MetricSource>>();
  * ```
  */
 export function instrumentMetrics(options: OpenTelemetryOptions): () => void {
-  const o = knownKeys('options', optionsObject('options', options), ['sources', 'meter', 'durations', 'labels']);
+  const o = metricsOptions(options, ['sources', 'meter', 'durations', 'labels']);
   const meter = (o.meter ?? metrics.getMeter('tripswitch')) as Meter;
   for (const method of ['createObservableGauge', 'createHistogram', 'addBatchObservableCallback'] as const) {
     if (typeof meter?.[method] !== 'function')

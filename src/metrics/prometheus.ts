@@ -1,9 +1,8 @@
 import { register as defaultRegister, type Metric, type Registry as PromRegistry, type RegistryContentType } from 'prom-client';
 import { describe } from '../describe.js';
-import { knownKeys, optionsObject } from '../options.js';
 import { DurationHistogram, type PromValue } from './histogram.js';
 import { DURATION, SERIES } from './series.js';
-import { constantLabels, durationsOption, type MetricSource, Sources } from './sources.js';
+import { constantLabels, durationsOption, type MetricSource, metricsOptions, Sources } from './sources.js';
 
 export type { MetricSource } from './sources.js';
 
@@ -75,7 +74,7 @@ const isLabelName = (name: string): boolean => LABEL_NAME.test(name) && !name.st
  * ```
  */
 export function collectMetrics(options: PrometheusOptions): () => void {
-  const o = knownKeys('options', optionsObject('options', options), ['sources', 'register', 'prefix', 'durations', 'labels']);
+  const o = metricsOptions(options, ['sources', 'register', 'prefix', 'durations', 'labels']);
   const register = (o.register ?? defaultRegister) as PromRegistry<RegistryContentType>;
   for (const method of ['registerMetric', 'removeSingleMetric', 'getSingleMetric'] as const) {
     if (typeof register?.[method] !== 'function') {

@@ -189,3 +189,18 @@ export function durationsOption(value: unknown): boolean {
   if (typeof value !== 'boolean') throw new TypeError(`durations must be a boolean, got ${describe(value)}`);
   return value;
 }
+
+/**
+ * @internal The options object of `collectMetrics` or `instrumentMetrics`: an object whose keys
+ * are all in `keys`, else a `TypeError` (the same messages as the breaker's options).
+ */
+export function metricsOptions(options: unknown, keys: readonly string[]): Record<string, unknown> {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    if (options === undefined) return {};
+    throw new TypeError(`options must be an object, got ${describe(options)}`);
+  }
+  for (const key of Object.keys(options)) {
+    if (!keys.includes(key)) throw new TypeError(`unknown option ${JSON.stringify(key)}`);
+  }
+  return options as Record<string, unknown>;
+}
