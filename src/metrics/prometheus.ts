@@ -55,7 +55,7 @@ const isLabelName = (name: string): boolean => LABEL_NAME.test(name) && !name.st
  *
  * Throws a `TypeError` or `RangeError` naming what is wrong: no sources, a value that is
  * neither a breaker nor a registry, a source given twice, two breakers with the same name, a
- * bad prefix or label, or a metric name already registered on `register`.
+ * bad prefix or label; and an `Error` when `register` already has a metric of one of its names.
  *
  * @returns A function that unregisters every metric and removes every listener it added.
  *
