@@ -7,7 +7,7 @@ import { renderMetrics } from './metrics-report.mjs';
 import { evaluate } from './targets.mjs';
 
 const DOC = new URL('../docs/benchmarks.md', import.meta.url);
-const SECTIONS = ['environment', 'targets', 'closed', 'open', 'failing', 'heap', 'http', 'metrics', 'size'];
+const SECTIONS = ['environment', 'targets', 'closed', 'open', 'failing', 'heap', 'http', 'metrics', 'size', 'fleet'];
 const TARGETS_TAG = /<!-- targets (.*) -->/;
 
 const x = (r) => `${r.median.toFixed(2)}x`;
@@ -31,6 +31,7 @@ function timing(title, result, env, columns) {
 }
 
 const RENDER = {
+  fleet,
   closed: (r, env) => timing('Closed state, successful call', r, env, ['vs bare', 'vs cockatiel']),
   open: (r, env) => timing('Open state, rejected call', r, env, ['vs bare throw', 'vs cockatiel']),
   failing: (r, env) => timing('Closed state, failing call', r, env, ['vs bare throw', 'vs cockatiel']),
@@ -74,6 +75,49 @@ const RENDER = {
     return ['### Bundle size', '', stamp(env), note, '', table(['entry', 'min', 'min+gzip', 'budget', ''], rows)].join('\n');
   },
 };
+
+function fleet(r, env) {
+  const ms = (v) => `${v.toFixed(2)} ms`;
+  const cost = r.rows
+    .filter((row) => row.id.endsWith('-store'))
+    .map((row) => {
+      const ref = row.id.replace('-store', '');
+      return [row.label, x(row.ratios[ref]), range(row.ratios[ref])];
+    });
+  const { propagation: p, probes, outage } = r;
+  const outageRows = [
+    [
+      'no store',
+      `${outage.none.p50.toFixed(2)} µs`,
+      `${outage.none.p99.toFixed(2)} µs`,
+      `${Math.round(outage.none.heapKiB)} KiB`,
+    ],
+    [
+      'Redis store, Redis down',
+      `${outage.store.p50.toFixed(2)} µs`,
+      `${outage.store.p99.toFixed(2)} µs`,
+      `${Math.round(outage.store.heapKiB)} KiB`,
+    ],
+  ];
+  return [
+    '### Fleet: state shared through Redis',
+    '',
+    stamp(env),
+    `A real redis-server on 127.0.0.1, ioredis clients. Call cost: ${roundsNote(r.rounds).toLowerCase()}`,
+    '',
+    table(['case', 'vs the same call without a store', 'range'], cost),
+    '',
+    `Redis commands sent by 10,000 closed-state calls (INFO total_commands_processed, before and after): **${r.commands}**.`,
+    '',
+    `Propagation, 8 processes: one trips, the time until each of the 7 others has taken up the opening (and rejects): p50 ${ms(p.p50)}, p99 ${ms(p.p99)}, max ${ms(p.max)} over ${p.samples} samples.`,
+    '',
+    `Probes, 8 processes calling a failing upstream every 2 ms for 4 s, open period ${probes.periodMs} ms: ${probes.hits} calls reached the upstream in ${probes.periods} half-open periods, ${probes.extra} of them a second probe in one period (shortest gap between two probes ${probes.minGapMs} ms); ${probes.leasesRefused} leases refused, ${probes.storeErrors} store errors (a lease the store cannot answer within its timeout is decided locally).`,
+    '',
+    'During a Redis outage (SIGKILL), 20,000 closed-state calls with a transition every 500 calls, against the same without a store: call latency and heap growth after gc().',
+    '',
+    table(['', 'p50', 'p99', 'heap growth'], outageRows),
+  ].join('\n');
+}
 
 function environment(env) {
   return table(

@@ -62,12 +62,41 @@ const TARGETS = [
     max: 1.02,
   },
   { group: 'size', text: 'root entry, min+gzip, mitt included', id: '.', read: (r, id) => row(r, id)?.gzip, max: 2560 },
+  {
+    group: 'fleet',
+    text: 'closed, success, with a Redis store vs without',
+    id: 'closed-store',
+    read: ratio('closed'),
+    max: 1.05,
+  },
+  { group: 'fleet', text: 'open, rejected, with a Redis store vs without', id: 'open-store', read: ratio('open'), max: 1.05 },
+  { group: 'fleet', text: 'Redis commands per 10,000 closed-state calls', read: (r) => r.commands, max: 0, format: String },
+  {
+    group: 'fleet',
+    text: 'propagation of a trip to 7 processes, p99',
+    read: (r) => r.propagation.p99,
+    max: 10,
+    format: (v) => `${v.toFixed(2)} ms`,
+  },
+  {
+    group: 'fleet',
+    text: 'probes per half-open period, 8 processes (halfOpenMaxCalls 1)',
+    read: (r) => r.probes.hits / r.probes.periods,
+    max: 1,
+    format: (v) => v.toFixed(2),
+  },
+  {
+    group: 'fleet',
+    text: 'call latency p99 during a Redis outage vs no store',
+    read: (r) => r.outage.store.p99 / r.outage.none.p99,
+    max: 1.25,
+  },
 ];
 
 /** Evaluates the targets of one group: `{ text, target, measured, status }` per target. */
 export function evaluate(group, result) {
   return TARGETS.filter((t) => t.group === group).map((t) => {
-    const format = t.group === 'heap' || t.group === 'size' ? bytes : times;
+    const format = t.format ?? (t.group === 'heap' || t.group === 'size' ? bytes : times);
     const target = t.max !== undefined ? `<= ${format(t.max)}` : `>= ${format(t.min)}`;
     const value = t.read(result, t.id);
     if (value === undefined) return { text: t.text, target, measured: 'not measured', status: 'skipped' };

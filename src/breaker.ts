@@ -75,6 +75,11 @@ export class CircuitBreaker implements Breaker {
   private origin: Origin | undefined;
   /** A probe slot whose fleet lease was granted after `acquire()` turned its call away. */
   private held: Probe | undefined;
+  /**
+   * After the fleet refused a lease, another process holds the probe: until its outcome is
+   * shared, or its lease expires, calls here are turned away without asking again.
+   */
+  private refusedUntil = 0;
 
   /** @internal Told of every state change, after it is made (a registry keeps its order with it). */
   private readonly onMove: ((breaker: CircuitBreaker, to: State) => void) | undefined;
@@ -163,7 +168,7 @@ export class CircuitBreaker implements Breaker {
         this.held = undefined;
         if (s.running.includes(held)) return this.admitted(held);
       }
-      if (s.successes + s.running.length < this.o.halfOpenMaxCalls) {
+      if (s.successes + s.running.length < this.o.halfOpenMaxCalls && !(this.refusedUntil > this.now())) {
         const probe: Probe = { deadline: this.now() + s.ttl, lease: undefined };
         s.running.push(probe);
         // With a store, the slot is held while the fleet is asked for a lease: not yet let through.
@@ -196,6 +201,7 @@ export class CircuitBreaker implements Breaker {
         probe.deadline = this.now() + s.ttl;
         return this.admitted(probe);
       }
+      this.refusedUntil = this.now() + s.ttl;
       this.release(probe);
       return this.reject(s);
     }
@@ -254,6 +260,7 @@ export class CircuitBreaker implements Breaker {
       case 'isolated':
         return Number.POSITIVE_INFINITY;
       case 'halfOpen':
+        if (this.refusedUntil > this.now()) return this.refusedUntil - this.now();
         return s.successes + s.running.length < this.o.halfOpenMaxCalls ? 0 : Math.max(0, s.running[0].deadline - this.now());
       default:
         return 0;
@@ -391,6 +398,7 @@ export class CircuitBreaker implements Breaker {
     const from = this.s.kind;
     this.s = next;
     this.gen++;
+    this.refusedUntil = 0;
     if (next.kind === 'closed') {
       this.window.reset();
       this.run = 0;
