@@ -123,7 +123,9 @@ describe('option validation', () => {
   });
 
   test('valid edge values are accepted', () => {
-    expect(() => createBreaker({ failureRateThreshold: 1, slowCallRateThreshold: 1, resetTimeoutMs: 0 })).not.toThrow();
+    expect(() =>
+      createBreaker({ window: { size: 5 }, failureRateThreshold: 1, slowCallRateThreshold: 1, resetTimeoutMs: 0 }),
+    ).not.toThrow();
     expect(() => createBreaker({ slowCallDurationMs: 0, timeoutMs: 0.5 })).not.toThrow();
     const clockFunction = Object.assign(() => 0, manualClock());
     expect(() => createBreaker({ clock: clockFunction })).not.toThrow();

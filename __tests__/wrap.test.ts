@@ -159,9 +159,9 @@ describe('the breaker option', () => {
 
   test('with a breaker option is a TypeError naming both', () => {
     const breaker = createBreaker();
-    expect(() => wrap(() => 1, { breaker, timeoutMs: 5 })).toThrow(TypeError);
-    expect(() => wrap(() => 1, { breaker, failureThreshold: 5 })).toThrow(/breaker.*failureThreshold/);
-    expect(() => wrap(() => 1, { breaker, name: 'x' })).toThrow(/breaker and name/);
+    expect(() => wrap(() => 1, { breaker, timeoutMs: 5 } as never)).toThrow(TypeError);
+    expect(() => wrap(() => 1, { breaker, failureThreshold: 5 } as never)).toThrow(/breaker.*failureThreshold/);
+    expect(() => wrap(() => 1, { breaker, name: 'x' } as never)).toThrow(/breaker and name/);
   });
 
   test('breaker options given as undefined count as not given', async () => {

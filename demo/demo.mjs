@@ -9,7 +9,8 @@ import { phaseAt, startUpstream } from './upstream.mjs';
 
 const USAGE = `Usage: npm start -- [--speed <x>] [--failure-rate <0..1>]
 
-  --speed <x>             time scale: 2 runs twice as fast, 0.5 half as fast (default 1, about 13 s)
+  --speed <x>             time scale: 2 runs twice as fast, 0.5 half as fast (default 1, about 13 s);
+                          up to 100 is accepted, but above 10 it runs at 10
   --failure-rate <0..1>   share of requests that fail while the upstream is failing (default 0.8)
   --help                  show this text
 
@@ -20,6 +21,11 @@ for plain lines.`;
 const RUN_MS = 13_000;
 const INTERVAL_MS = 500;
 const PAUSE_MS = 50; // between two calls of the client
+const TIMEOUT_MS = 1_000; // the client's per-call limit
+const HANG_MS = 1_500; // how long a hanging upstream request lasts, longer than TIMEOUT_MS
+// Above this speed, the timeout (100 ms at x10) would come close to what a round trip on
+// localhost really takes, which does not scale: calls would time out for no reason.
+const MAX_SPEED = 10;
 
 function parseFlags(argv) {
   const { values } = parseArgs({
@@ -52,14 +58,15 @@ async function main() {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  const { speed, failureRate } = flags;
+  const { failureRate } = flags;
+  const speed = Math.min(flags.speed, MAX_SPEED);
   const scale = (ms) => ms / speed;
   const fancy = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
   const timeline = createTimeline({ fancy });
 
   const startedAt = performance.now();
   const elapsed = () => performance.now() - startedAt;
-  const upstream = await startUpstream({ startedAt, speed, failureRate });
+  const upstream = await startUpstream({ startedAt, speed, failureRate, hangMs: scale(HANG_MS) });
 
   // The breaker under demonstration: rate mode over the last 20 calls, opening at 50% failures,
   // probing after 1 s, then 2 s, with two probes needed to close. The real clock, and no
@@ -71,7 +78,7 @@ async function main() {
     failureRateThreshold: 0.5,
     resetTimeoutMs: exponentialBackoff({ initialMs: scale(1_000), maxMs: scale(2_000) }),
     halfOpenMaxCalls: 2,
-    timeoutMs: scale(1_000),
+    timeoutMs: scale(TIMEOUT_MS),
   });
   const call = (path) =>
     breaker.execute(async ({ signal }) => {
@@ -85,14 +92,21 @@ async function main() {
   if (metrics !== undefined) process.stdout.write(`Prometheus metrics while the demo runs: ${metrics.url}\n`);
   timeline.header({
     speed,
+    asked: flags.speed,
     failureRate,
     intervalMs: scale(INTERVAL_MS),
-    options: `window of 20 calls, opens at 50% failures, probes after ${scale(1_000)} ms then ${scale(2_000)} ms, 2 probes to close`,
+    timeoutMs: scale(TIMEOUT_MS),
+    options: `last 20 calls, opens at 50% failed; probes after ${scale(1_000)}, ${scale(2_000)} ms`,
   });
 
   // One interval's row: counts from the breaker's events, and its state band.
   const cellMs = scale(INTERVAL_MS) / timeline.BAND_WIDTH;
-  let current = { startMs: 0, endMs: scale(INTERVAL_MS), cells: [], counts: { successes: 0, failures: 0, rejected: 0 } };
+  let current = {
+    startMs: 0,
+    endMs: scale(INTERVAL_MS),
+    cells: [],
+    counts: { successes: 0, failures: 0, timeouts: 0, rejected: 0 },
+  };
   let lastState = breaker.state;
   const mark = (state, atMs = elapsed()) => {
     const cell = Math.min(timeline.BAND_WIDTH - 1, Math.floor((atMs - current.startMs) / cellMs));
@@ -107,13 +121,19 @@ async function main() {
       while (current.cells.length < timeline.BAND_WIDTH) current.cells.push(lastState);
       timeline.interval({ ...current, phase: phaseAt(current.endMs - 1, speed) });
       const startMs = current.endMs;
-      current = { startMs, endMs: startMs + scale(INTERVAL_MS), cells: [], counts: { successes: 0, failures: 0, rejected: 0 } };
+      current = {
+        startMs,
+        endMs: startMs + scale(INTERVAL_MS),
+        cells: [],
+        counts: { successes: 0, failures: 0, timeouts: 0, rejected: 0 },
+      };
     }
   };
 
   breaker.on('success', () => current.counts.successes++);
   breaker.on('failure', () => current.counts.failures++);
   breaker.on('reject', () => current.counts.rejected++);
+  breaker.on('timeout', () => current.counts.timeouts++);
   let opened;
   breaker.on('open', (event) => {
     opened = event;
@@ -125,13 +145,10 @@ async function main() {
     let detail = '';
     if (to === 'open') {
       const { window } = breaker.stats();
-      const why =
-        opened.reason === 'probeFailed'
-          ? 'a probe failed'
-          : `${window.failures} of the last ${window.calls} calls failed (${opened.reason})`;
-      detail = `${why}; next probe in ${Math.round(opened.retryAfterMs)} ms`;
-    } else if (to === 'halfOpen') detail = 'the open period is over: probes may go through';
-    else if (to === 'closed') detail = 'the probes succeeded: calls flow again';
+      const why = opened.reason === 'probeFailed' ? 'a probe failed' : `${window.failures} of ${window.calls} calls failed`;
+      detail = `${why}; probe in ${Math.round(opened.retryAfterMs)} ms`;
+    } else if (to === 'halfOpen') detail = 'probes may go through';
+    else if (to === 'closed') detail = 'the probes succeeded';
     timeline.change({ atMs, from, to, detail });
     timeline.progress({ ...current, phase: phase() });
   });

@@ -32,7 +32,8 @@ export function createTimeline({ out = process.stdout, fancy }) {
     return padded
       .map((state) => {
         if (state === undefined) return fancy ? ' ' : '.';
-        return fancy ? paint(STATES[state].colour, '\u2588') : STATES[state].letter;
+        // A letter on a coloured background: readable without colour, and in screenshots.
+        return fancy ? paint(`30;${STATES[state].colour + 10}`, STATES[state].letter) : STATES[state].letter;
       })
       .join('');
   };
@@ -42,24 +43,24 @@ export function createTimeline({ out = process.stdout, fancy }) {
       const text = String(value).padStart(4);
       return value === 0 ? dim(text) : paint(colour, text);
     };
-    return `${seconds(endMs)}  ${band(cells)}  ${n(counts.successes, 32)} ${n(counts.failures, 31)} ${n(counts.rejected, 33)}  ${phase}`;
+    return `${seconds(endMs)}  ${band(cells)}  ${n(counts.successes, 32)} ${n(counts.failures, 31)} ${n(counts.timeouts, 35)} ${n(counts.rejected, 33)}  ${phase}`;
   };
 
   return {
     BAND_WIDTH,
 
-    header({ speed, failureRate, intervalMs, options }) {
+    header({ speed, asked, failureRate, intervalMs, timeoutMs, options }) {
       write(bold('tripswitch demo: a flaky upstream, and a client guarded by a breaker'));
-      write(
-        `  upstream: healthy, then failing (${Math.round(failureRate * 100)}% of requests get 503), then healthy again; speed x${speed}`,
-      );
+      write(`  upstream: healthy, then failing, then healthy again; speed x${speed}`);
+      if (asked !== speed) write(dim(`            (x${asked} asked: above x${speed}, round trips would outlast the timeout)`));
+      write(`            while failing: ${Math.round(failureRate * 100)}% of requests get 503, some hang`);
       write(`  breaker:  ${options}`);
-      const legend = fancy
-        ? `${paint(32, '\u2588')} closed  ${paint(31, '\u2588')} open  ${paint(33, '\u2588')} half-open`
-        : 'C closed  O open  H half-open';
-      write(`  one row per ${intervalMs} ms; band: ${legend}; ok / failed / rejected calls`);
+      write(`            calls time out after ${timeoutMs} ms`);
+      const key = (state) => (fancy ? paint(`30;${STATES[state].colour + 10}`, STATES[state].letter) : STATES[state].letter);
+      write(`  one row per ${intervalMs} ms; band: ${key('closed')} closed  ${key('open')} open  ${key('halfOpen')} half-open`);
+      write('  calls: ok, failed, timed out (also counted as failed), rejected');
       write('');
-      write(dim(`${'time'.padStart(6)}  ${'state'.padEnd(BAND_WIDTH)}    ok fail  rej  upstream`));
+      write(dim(`${'time'.padStart(6)}  ${'state'.padEnd(BAND_WIDTH)}    ok fail  t/o  rej  upstream`));
     },
 
     /** Redraws the unfinished row in place (terminal only). */
@@ -85,9 +86,10 @@ export function createTimeline({ out = process.stdout, fancy }) {
       const { totals } = stats;
       write('');
       write(
-        `${bold('done')} in ${(elapsedMs / 1000).toFixed(1)} s: ${totals.calls} calls let through (${totals.successes} ok, ${totals.failures} failed), ` +
-          `${totals.rejected} rejected at once without touching the upstream; breaker ${stateText(stats.state)}`,
+        `${bold('done')} in ${(elapsedMs / 1000).toFixed(1)} s: ${totals.calls} calls let through ` +
+          `(${totals.successes} ok, ${totals.failures} failed (${totals.timeouts} timed out))`,
       );
+      write(`  ${totals.rejected} rejected at once without touching the upstream; breaker ${stateText(stats.state)}`);
     },
   };
 }

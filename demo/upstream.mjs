@@ -18,20 +18,26 @@ export function phaseAt(elapsedMs, speed) {
 }
 
 /**
- * Starts the upstream. While failing, it answers 503 to a share `failureRate` of requests.
- * Every answer takes a few milliseconds, like a real service.
+ * Starts the upstream. While failing, it answers 503 to a share `failureRate` of requests, and
+ * hangs for `hangMs` (longer than the client waits) on the first of them and on one in ten of
+ * the others, so that some calls time out. Every other answer takes a few milliseconds, like a
+ * real service.
  */
-export async function startUpstream({ startedAt, speed, failureRate, random = Math.random }) {
+export async function startUpstream({ startedAt, speed, failureRate, hangMs, random = Math.random }) {
   const timers = new Set();
+  let hungOnce = false;
   const server = createServer((req, res) => {
     const failing = phaseAt(performance.now() - startedAt, speed) === 'failing' && random() < failureRate;
+    const hangs = failing && (!hungOnce || random() < 0.1);
+    hungOnce ||= hangs;
     const timer = setTimeout(
       () => {
         timers.delete(timer);
+        if (res.destroyed) return; // the client gave up (timed out) and closed the connection
         res.writeHead(failing ? 503 : 200, { 'content-type': 'application/json' });
         res.end(JSON.stringify(failing ? { error: 'overloaded' } : { ok: true, path: req.url }));
       },
-      (5 + random() * 15) / speed,
+      hangs ? hangMs : (5 + random() * 15) / speed,
     );
     timers.add(timer);
   });

@@ -98,6 +98,14 @@ try {
   rmSync(alone, { recursive: true, force: true });
 }
 
+// The README is shown on the package page, where only the packed files exist: its links must
+// be absolute. The metadata that page links to must be there, and the license beside it.
+for (const [, target] of readFileSync('README.md', 'utf8').matchAll(/\]\(([^)]+)\)/g)) {
+  if (!/^(https?:|#)/.test(target)) problems.push(`README.md: link ${target} is relative: it breaks on the package page`);
+}
+for (const field of ['repository', 'homepage', 'bugs', 'license']) if (!pkg[field]) problems.push(`package.json: no ${field}`);
+if (!existsSync('LICENSE')) problems.push('no LICENSE file');
+
 if (problems.length > 0) {
   for (const p of problems) console.error(`check-package: ${p}`);
   process.exit(1);

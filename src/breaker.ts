@@ -6,6 +6,7 @@ import type { BreakerOptions } from './options.js';
 import { duration, knownKeys, optionsObject, type Resolved, resolveOptions } from './options.js';
 import { FAILURE, IGNORED, type Outcome, type Probe, SUCCESS } from './outcome.js';
 import { ManualPermit } from './permit.js';
+import type { Checked } from './rules.js';
 import { type BreakerSnapshot, parseSnapshot, SNAPSHOT_VERSION } from './snapshot.js';
 import type { BreakerStore, FleetState } from './store.js';
 import type {
@@ -589,6 +590,8 @@ export class CircuitBreaker implements Breaker {
  * }
  * ```
  */
+export function createBreaker(): Breaker;
+export function createBreaker<O extends BreakerOptions | undefined>(options: Checked<O>): Breaker;
 export function createBreaker(options?: BreakerOptions): Breaker {
   return new CircuitBreaker(resolveOptions(options));
 }

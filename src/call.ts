@@ -1,7 +1,7 @@
 import type { CircuitBreaker } from './breaker.js';
 import { describe } from './describe.js';
 import { CallTimeoutError, CircuitOpenError } from './errors.js';
-import { func, knownKeys, optionsObject } from './options.js';
+import { BREAKER_OPTION_NAMES, func, knownKeys, optionsObject } from './options.js';
 import { FAILURE, IGNORED, type Probe } from './outcome.js';
 import type { CallContext, ExecuteOptions, Fallback, Guarded } from './types.js';
 
@@ -213,6 +213,15 @@ function isAbortSignal(value: unknown): value is AbortSignal {
   );
 }
 
+/** A breaker option given to one call is a `TypeError` that says where it belongs. */
+function breakerOptionHint(options: unknown): void {
+  if (typeof options !== 'object' || options === null) return;
+  const misplaced = BREAKER_OPTION_NAMES.find((name) => name in options);
+  if (misplaced !== undefined) {
+    throw new TypeError(`unknown option "${misplaced}": ${misplaced} is a breaker option; give it to createBreaker (or wrap)`);
+  }
+}
+
 /** @internal `breaker.execute` when it cannot take the fast path: checks its arguments first. */
 export function execute<T>(
   b: CircuitBreaker,
@@ -222,6 +231,7 @@ export function execute<T>(
   let signal: AbortSignal | undefined;
   try {
     func('fn', fn);
+    breakerOptionHint(options);
     signal = knownKeys('options', optionsObject('options', options), ['signal']).signal as AbortSignal | undefined;
     if (signal !== undefined && !isAbortSignal(signal)) {
       throw new TypeError(`options.signal must be an AbortSignal, got ${describe(signal)}`);

@@ -1,3 +1,5 @@
+import { checkTimerDelay } from './timer.js';
+
 /**
  * The source of time for a breaker: every read of the time and every timer goes through it.
  *
@@ -26,7 +28,9 @@ type TimerHandle = ReturnType<typeof setTimeout>;
 
 /**
  * The default clock: `Date.now` and the global timers. Timers are unref'd where the
- * platform allows, so a pending call timeout never keeps a Node process alive.
+ * platform allows, so a pending call timeout never keeps a Node process alive. A delay
+ * longer than 2^31 - 1 ms (about 24.8 days), which the platform would run at once, is a
+ * `RangeError`.
  *
  * @example
  * ```ts
@@ -38,6 +42,7 @@ type TimerHandle = ReturnType<typeof setTimeout>;
 export const systemClock: Clock = Object.freeze({
   now: () => Date.now(),
   setTimeout(callback: () => void, ms: number): unknown {
+    checkTimerDelay(ms);
     const handle: unknown = setTimeout(callback, ms);
     (handle as { unref?: () => void }).unref?.();
     return handle;

@@ -8,14 +8,15 @@ const TIMEOUT_BRAND = Symbol.for('tripswitch.CallTimeoutError');
  *
  * @example
  * ```ts
- * import { CircuitOpenError, createBreaker } from 'tripswitch';
+ * import { createBreaker, isCircuitOpenError } from 'tripswitch';
  *
  * const breaker = createBreaker({ name: 'payments' });
  * breaker.isolate();
  * try {
  *   await breaker.execute(() => 'never runs');
  * } catch (error) {
- *   if (error instanceof CircuitOpenError) console.log(error.state, error.retryAfterMs); // 'isolated' Infinity
+ *   // The guard, unlike instanceof, also recognises errors from another copy of the package.
+ *   if (isCircuitOpenError(error)) console.log(error.state, error.retryAfterMs); // 'isolated' Infinity
  * }
  * ```
  */
@@ -53,13 +54,13 @@ Object.defineProperty(CircuitOpenError.prototype, OPEN_BRAND, { value: true });
  *
  * @example
  * ```ts
- * import { CallTimeoutError, createBreaker } from 'tripswitch';
+ * import { createBreaker, isCallTimeoutError } from 'tripswitch';
  *
  * const breaker = createBreaker({ timeoutMs: 50 });
  * try {
  *   await breaker.execute(({ signal }) => fetch('https://example.com/slow', { signal }));
  * } catch (error) {
- *   if (error instanceof CallTimeoutError) console.log(`gave up after ${error.timeoutMs} ms`);
+ *   if (isCallTimeoutError(error)) console.log(`gave up after ${error.timeoutMs} ms`);
  * }
  * ```
  */

@@ -170,7 +170,10 @@ export type BreakerEvents = {
   /**
    * A user callback threw: a listener, `isFailure`, `isResultFailure`, `resetTimeoutMs` or a middleware's `isFailureStatus`.
    * The call's result and the breaker's state are unaffected. With no listener for this
-   * event, the error is rethrown asynchronously (as `EventTarget` does), so it is never lost.
+   * event (and for errors thrown by its own listeners), the error is reported as a process
+   * warning (`process.emitWarning`, type `TripswitchWarning`, code `TRIPSWITCH_CALLBACK_ERROR`)
+   * naming the breaker and the callback, once per breaker, callback and message; where there
+   * is no `process.emitWarning`, it is not reported. It never crashes the process.
    */
   callbackError: {
     /** The breaker's name. */
@@ -220,10 +223,27 @@ type AnyWildcard = (type: EventType, event: unknown) => void;
 // factory in every format we ship.
 const mitt = mittImport as unknown as <E extends Record<string, unknown>>() => Emitter<E>;
 
-function rethrowLater(error: unknown): void {
-  queueMicrotask(() => {
-    throw error;
-  });
+/** The most distinct warnings one breaker gives; past that, its callbacks' errors go unreported. */
+const MAX_WARNINGS = 50;
+
+/**
+ * Reports a user callback's error as a process warning, through `globalThis.process` so the
+ * core needs no Node import; where there is no `process.emitWarning`, nothing is reported.
+ */
+function warn(name: string, callback: CallbackName, error: unknown, seen: Set<string>): void {
+  const p = (globalThis as { process?: { emitWarning?: (warning: string, options: object) => void } }).process;
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : describe(error);
+  const key = `${callback} ${text}`;
+  if (typeof p?.emitWarning !== 'function' || seen.has(key) || seen.size >= MAX_WARNINGS) return;
+  seen.add(key);
+  try {
+    p.emitWarning(
+      `the ${callback} callback of breaker ${JSON.stringify(name)} threw: ${text} (listen to callbackError to handle it; each message is shown once)`,
+      { type: 'TripswitchWarning', code: 'TRIPSWITCH_CALLBACK_ERROR', detail: (error as Error | undefined)?.stack },
+    );
+  } catch {
+    // A warning that cannot be given must not break the call either.
+  }
 }
 
 /**
@@ -288,6 +308,8 @@ export class Hub {
  */
 export class Emit {
   own: Hub | undefined;
+  /** The callback errors already given as process warnings, made on the first one. */
+  private warned: Set<string> | undefined;
 
   constructor(readonly parent: Hub | undefined) {}
 
@@ -314,9 +336,12 @@ export class Emit {
     for (const error of errors) this.report(name, error, 'listener', type === 'callbackError');
   }
 
-  /** Reports a user callback's error to `callbackError` listeners, else rethrows it later. */
+  /**
+   * Reports a user callback's error to `callbackError` listeners, else (and for the errors of
+   * those listeners) as a process warning, once per breaker, callback and message.
+   */
   report(name: string, error: unknown, callback: CallbackName, fromReporting = false): void {
-    if (fromReporting || !this.wants(BIT.callbackError)) rethrowLater(error);
+    if (fromReporting || !this.wants(BIT.callbackError)) warn(name, callback, error, (this.warned ??= new Set()));
     else this.emit('callbackError', { name, error, callback });
   }
 }

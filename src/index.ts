@@ -8,6 +8,7 @@ export type { BreakerEvents, CallbackName, CloseReason, EventType, OpenReason } 
 export type { BreakerOptions, WindowOptions } from './options.js';
 export type { Registry, RegistryOptions } from './registry.js';
 export { createRegistry } from './registry.js';
+export type { Checked } from './rules.js';
 export type { BreakerSnapshot } from './snapshot.js';
 export type { BreakerStore, FleetState, StoreLink, StoreMember, StoreStats, Transition } from './store.js';
 export type {

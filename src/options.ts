@@ -3,6 +3,7 @@ import { systemClock } from './clock.js';
 import { describe } from './describe.js';
 import type { BreakerSnapshot } from './snapshot.js';
 import type { BreakerStore } from './store.js';
+import { MAX_TIMER_MS } from './timer.js';
 
 /**
  * A rate window: the last `size` calls, or the last `durationMs` kept as `buckets` slices.
@@ -19,11 +20,20 @@ export type WindowOptions =
   | {
       /** A count window: the last `size` calls. An integer >= 1. */
       readonly size: number;
+      /** Not with `size`: a window counts calls or time, not both. */
+      readonly durationMs?: 'a window takes size or durationMs, not both' | undefined;
+      /** Not with `size`: buckets slice a time window. */
+      readonly buckets?: 'window.buckets goes with window.durationMs, not window.size' | undefined;
     }
   | {
+      /** Not with `durationMs`: a window counts calls or time, not both. */
+      readonly size?: 'a window takes size or durationMs, not both' | undefined;
       /** A time window: the calls of the last `durationMs` milliseconds. */
       readonly durationMs: number;
-      /** How many slices the duration is kept as: outcomes age out one slice at a time. @default 10 */
+      /**
+       * How many slices the duration is kept as: outcomes age out one slice at a time. At most
+       * `durationMs`, since a slice spans at least 1 ms. @default 10 (fewer for a window under 10 ms)
+       */
       readonly buckets?: number | undefined;
     };
 
@@ -70,9 +80,18 @@ export interface BreakerOptions {
   readonly resetTimeoutMs?: number | ((attempt: number) => number) | undefined;
   /** Probes let through in half-open; that many successes close the breaker. @default 1 */
   readonly halfOpenMaxCalls?: number | undefined;
-  /** Per-call limit in milliseconds: the call rejects with `CallTimeoutError` and counts as a failure. */
+  /**
+   * Per-call limit in milliseconds, at most 2147483647 (about 24.8 days): the call rejects with
+   * `CallTimeoutError` and counts as a failure. With `execute`, `ctx.signal` aborts so the work
+   * can stop; a function guarded by `wrap` gets no signal, and its work runs on.
+   */
   readonly timeoutMs?: number | undefined;
-  /** An error for which this returns false is ignored: rethrown, counted as neither success nor failure. @default every error is a failure */
+  /**
+   * An error for which this returns false is ignored: rethrown, counted as neither success nor
+   * failure. If it throws, the call counts as a failure and the error goes to `callbackError`
+   * listeners, or else becomes a process warning: it never crashes the process.
+   * @default every error is a failure
+   */
   readonly isFailure?: ((error: unknown) => boolean) | undefined;
   /** A resolved value for which this returns true counts as a failure; the caller still gets it. @default never */
   readonly isResultFailure?: ((result: unknown) => boolean) | undefined;
@@ -105,6 +124,9 @@ export const BREAKER_OPTION_NAMES = [
   'initialState',
   'store',
 ] as const satisfies readonly (keyof BreakerOptions)[];
+
+/** Options that only mean something in rate mode, with `window`. */
+const RATE_MODE_OPTIONS = ['failureRateThreshold', 'minimumCalls', 'slowCallRateThreshold'] as const;
 
 /** @internal The window, resolved. */
 export type WindowSpec =
@@ -157,6 +179,14 @@ export const duration: Check = (name, value) => {
   if (!(value >= 0) || !Number.isFinite(value)) throw new RangeError(`${name} must be a finite number >= 0, got ${value}`);
 };
 
+/** A finite number > 0 that a timer can wait for: at most {@link MAX_TIMER_MS} (about 24.8 days). */
+const timerDuration: Check = (name, value) => {
+  positiveDuration(name, value);
+  if ((value as number) > MAX_TIMER_MS) {
+    throw new RangeError(`${name} must be at most ${MAX_TIMER_MS} (about 24.8 days), got ${value}`);
+  }
+};
+
 const rate: Check = (name, value) => {
   number(name, value);
   if (!(value > 0 && value <= 1)) throw new RangeError(`${name} must be in (0, 1], got ${value}`);
@@ -203,8 +233,17 @@ function resolveWindow(window: unknown): WindowSpec {
   }
   if (durationMs === undefined) throw new TypeError('window must have a size or a durationMs');
   positiveDuration('window.durationMs', durationMs);
-  if (buckets !== undefined) positiveInteger('window.buckets', buckets);
-  return { kind: 'time', durationMs: durationMs as number, buckets: (buckets as number | undefined) ?? 10 };
+  if (buckets !== undefined) {
+    positiveInteger('window.buckets', buckets);
+    if ((buckets as number) > (durationMs as number)) {
+      throw new RangeError(
+        `window.buckets must be at most window.durationMs (${durationMs}): a bucket spans at least 1 ms, got ${buckets}`,
+      );
+    }
+  }
+  // By default 10 buckets, fewer for a window shorter than 10 ms: a bucket spans at least 1 ms.
+  const byDefault = Math.min(10, Math.max(1, Math.floor(durationMs as number)));
+  return { kind: 'time', durationMs: durationMs as number, buckets: (buckets as number | undefined) ?? byDefault };
 }
 
 function clockLike(value: unknown): asserts value is Clock {
@@ -273,12 +312,20 @@ export function resolveOptions(input: unknown, otherKeys: readonly string[] = []
     slowCallRateThreshold: optional('slowCallRateThreshold', rate, 1),
     resetTimeoutMs: optional<number | ((attempt: number) => number)>('resetTimeoutMs', resetTimeout, 30_000),
     halfOpenMaxCalls: optional('halfOpenMaxCalls', positiveInteger, 1),
-    timeoutMs: optional<number | undefined>('timeoutMs', positiveDuration, undefined),
+    timeoutMs: optional<number | undefined>('timeoutMs', timerDuration, undefined),
     isFailure: optional<((error: unknown) => boolean) | undefined>('isFailure', func, undefined),
     isResultFailure: optional<((result: unknown) => boolean) | undefined>('isResultFailure', func, undefined),
     clock: optional<Clock>('clock', (_n, v) => clockLike(v), systemClock),
     initialState: o.initialState as BreakerSnapshot | undefined,
     store: optional<BreakerStore | undefined>('store', storeLike, undefined),
   };
+  if (o.window === undefined) {
+    const rateOnly = RATE_MODE_OPTIONS.find((key) => o[key] !== undefined);
+    if (rateOnly !== undefined) {
+      throw new TypeError(
+        `${rateOnly} is a rate-mode option: it needs window (e.g. window: { size: 100 }), else failures in a row count`,
+      );
+    }
+  }
   return resolved;
 }

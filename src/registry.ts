@@ -3,6 +3,7 @@ import { describe } from './describe.js';
 import { type EventType, Hub } from './events.js';
 import { type BreakerOptions, positiveInteger, resolveOptions } from './options.js';
 import type { BreakerStore } from './store.js';
+import type { Checked } from './rules.js';
 import type { Breaker, Listener, State, WildcardListener } from './types.js';
 import { Link, UseList } from './use-list.js';
 
@@ -186,6 +187,8 @@ function checkKey(key: unknown): asserts key is string {
  * await guarded('acme');
  * ```
  */
+export function createRegistry(): Registry;
+export function createRegistry<O extends RegistryOptions | undefined>(options: Checked<O>): Registry;
 export function createRegistry(options?: RegistryOptions): Registry {
   const o = options as Record<string, unknown> | undefined;
   if (o !== undefined && o !== null && typeof o === 'object') {

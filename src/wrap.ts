@@ -1,6 +1,7 @@
 import { CircuitBreaker } from './breaker.js';
 import { guard } from './call.js';
 import { BREAKER_OPTION_NAMES, type BreakerOptions, optionsObject, resolveOptions } from './options.js';
+import type { Checked } from './rules.js';
 import type { Breaker, Fallback, Guarded } from './types.js';
 
 /**
@@ -34,6 +35,11 @@ export interface WrapOptions<A extends unknown[], R> extends BreakerOptions {
  * (awaited) result type, and always returns a promise. A synchronous throw in `fn` is a
  * rejection like any other. The breaker is on the `breaker` property.
  *
+ * `fn` receives no `AbortSignal`. With `timeoutMs`, a call that runs too long rejects with a
+ * `CallTimeoutError` (and counts as a failure), but `fn`'s work is not stopped: a request goes
+ * on until it ends by itself. Where work must be cancelled at the deadline, use
+ * `createBreaker(...).execute(({ signal }) => ...)` and pass the signal on.
+ *
  * @example
  * ```ts
  * import { wrap } from 'tripswitch';
@@ -44,13 +50,22 @@ export interface WrapOptions<A extends unknown[], R> extends BreakerOptions {
  *     if (!response.ok) throw new Error(`price service answered ${response.status}`);
  *     return (await response.json()).price;
  *   },
- *   { name: 'prices', failureThreshold: 3, timeoutMs: 2_000, fallback: () => Number.NaN },
+ *   { name: 'prices', failureThreshold: 3, fallback: () => Number.NaN },
  * );
  *
  * const price: number = await getPrice('sku-1');
  * getPrice.breaker.on('open', (event) => console.log(`prices opened: ${event.reason}`));
  * ```
  */
+export function wrap<A extends unknown[], R, This = unknown>(
+  fn: (this: This, ...args: A) => R | PromiseLike<R>,
+): Guarded<A, Awaited<R>, This>;
+export function wrap<
+  A extends unknown[],
+  R,
+  This = unknown,
+  O extends WrapOptions<A, NoInfer<Awaited<R>>> | undefined = WrapOptions<A, NoInfer<Awaited<R>>>,
+>(fn: (this: This, ...args: A) => R | PromiseLike<R>, options: Checked<O>): Guarded<A, Awaited<R>, This>;
 export function wrap<A extends unknown[], R, This = unknown>(
   fn: (this: This, ...args: A) => R | PromiseLike<R>,
   options?: WrapOptions<A, NoInfer<Awaited<R>>>,

@@ -239,7 +239,7 @@ test.each([
   [{ maxRetryAfterMs: -1 }, RangeError, 'maxRetryAfterMs must be a finite number >= 0, got -1'],
   [{ maxSize: 5 }, TypeError, 'unknown option "maxSize"'],
   [{ retries: 5 }, TypeError, 'unknown option "retries"'],
-  [{ name: 'api' }, TypeError, 'name cannot be given to a registry'],
+  [{ name: 'api' }, TypeError, 'name cannot be given to guardFetch'],
   [{ timeoutMs: 0 }, RangeError, 'timeoutMs must be a finite number > 0, got 0'],
   ['fast', TypeError, 'options must be an object, got "fast"'],
 ])('bad options throw at creation: %p', (options, type, message) => {

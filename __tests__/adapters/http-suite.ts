@@ -241,7 +241,7 @@ export function httpSuite(framework: Framework): void {
       [{ key: 'path' }, TypeError, 'key must be a function, got "path"'],
       [{ maxKeys: 10 }, TypeError, 'maxKeys goes with key'],
       [{ key: () => 'k', maxKeys: 0 }, RangeError, 'maxKeys must be an integer >= 1, got 0'],
-      [{ key: () => 'k', name: 'n' }, TypeError, 'name cannot be given to a registry'],
+      [{ key: () => 'k', name: 'n' }, TypeError, 'name cannot be given with key'],
       [{ isFailureStatus: 500 }, TypeError, 'isFailureStatus must be a function, got 500'],
       [{ onReject: 'busy' }, TypeError, 'onReject must be a function, got "busy"'],
       [{ failureThreshold: 0 }, RangeError, 'failureThreshold must be an integer >= 1, got 0'],

@@ -37,13 +37,16 @@ export function breakerOptions(o: ModelOptions, clock: ManualClock): BreakerOpti
     timeoutMs: o.timeoutMs,
     resetTimeoutMs: r.kind === 'fixed' ? r.ms : (attempt: number) => resetMs(r, attempt),
     slowCallDurationMs: o.slowCallDurationMs,
-    slowCallRateThreshold: o.slowCallRateThreshold,
     isFailure: (error) => tagOf(error) !== 'ignored',
     isResultFailure: (value) => tagOf(value) === 'result',
   };
   const w = o.window;
   if (w.kind === 'consecutive') return { ...common, failureThreshold: o.failureThreshold };
-  const rate = { failureRateThreshold: o.failureRateThreshold, minimumCalls: o.minimumCalls };
+  const rate = {
+    failureRateThreshold: o.failureRateThreshold,
+    minimumCalls: o.minimumCalls,
+    slowCallRateThreshold: o.slowCallRateThreshold,
+  };
   if (w.kind === 'count') return { ...common, ...rate, window: { size: w.size } };
   return { ...common, ...rate, window: { durationMs: w.width * w.buckets, buckets: w.buckets } };
 }

@@ -8,8 +8,8 @@ const breaker = createBreaker({ name: 'billing', clock, failureThreshold: 1, res
 breaker.on('open', () => {
   throw new Error('bug in my listener');
 });
-// ...and its error is reported here. With no `callbackError` listener, it would be rethrown
-// asynchronously (like EventTarget does), so it is never lost.
+// ...and its error is reported here. With no `callbackError` listener, it would be a process
+// warning (once per message), never a crash.
 breaker.on('callbackError', ({ name, callback, error }) => {
   console.log(`${name}: a ${callback} threw: ${(error as Error).message}`);
 });

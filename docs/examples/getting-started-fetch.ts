@@ -1,4 +1,4 @@
-import { CallTimeoutError, createBreaker, isCircuitOpenError } from 'tripswitch';
+import { createBreaker, isCallTimeoutError, isCircuitOpenError } from 'tripswitch';
 
 const users = createBreaker({ name: 'users-api', failureThreshold: 5, resetTimeoutMs: 30_000, timeoutMs: 2_000 });
 
@@ -20,7 +20,7 @@ export async function showUser(id: string): Promise<string> {
     return user.name;
   } catch (error) {
     if (isCircuitOpenError(error)) return `users-api is down; try again in ${Math.ceil(error.retryAfterMs / 1000)} s`;
-    if (error instanceof CallTimeoutError) return `users-api took longer than ${error.timeoutMs} ms`;
+    if (isCallTimeoutError(error)) return `users-api took longer than ${error.timeoutMs} ms`;
     throw error;
   }
 }

@@ -1,4 +1,4 @@
-import { type BreakerOptions, CircuitOpenError, createBreaker, exponentialBackoff } from 'tripswitch';
+import { type BreakerOptions, createBreaker, exponentialBackoff, isCircuitOpenError } from 'tripswitch';
 
 // cockatiel: circuitBreaker(handleWhen((e) => !(e instanceof NotFound)), {
 //   halfOpenAfter: new ExponentialBackoff({ initialDelay: 1000, maxDelay: 30000 }),
@@ -26,7 +26,7 @@ export const search = (q: string) =>
 
 // cockatiel: const handle = policy.isolate(); ... handle.dispose()
 breaker.isolate();
-await breaker.execute(() => 'never runs').catch((error) => console.log(error instanceof CircuitOpenError, error.state)); // true 'isolated'
+await breaker.execute(() => 'never runs').catch((error) => console.log(isCircuitOpenError(error) && error.state)); // 'isolated'
 breaker.close();
 
 // cockatiel: policy.toJSON() / circuitBreaker(..., { initialState })

@@ -2,10 +2,12 @@ import { createBreaker, isCircuitOpenError, wrap } from 'tripswitch';
 import { manualClock } from 'tripswitch/testing';
 
 // wrap(): the same function, guarded. Arguments, result type and `this` are kept.
-const getUser = wrap(async (id: string) => ({ id, name: 'Ada' }), { failureThreshold: 3, timeoutMs: 2_000 });
+const getUser = wrap(async (id: string) => ({ id, name: 'Ada' }), { failureThreshold: 3 });
 const user = await getUser('42'); // { id: string; name: string }
 
-// createBreaker() + execute(): one breaker for many calls, with an AbortSignal for each.
+// createBreaker() + execute(): one breaker for many calls, with an AbortSignal for each that
+// aborts on timeout, so the work really stops. (A wrapped function gets no signal: with
+// timeoutMs it rejects on time, but its work runs on. Use execute where work must be cancelled.)
 const api = createBreaker({ name: 'api', window: { size: 50 }, resetTimeoutMs: 10_000, timeoutMs: 1_000 });
 const health = await api.execute(({ signal }) => fetch('https://api.example.com/health', { signal }), {
   signal: AbortSignal.timeout(5_000), // the caller's own deadline; its abort is not a failure

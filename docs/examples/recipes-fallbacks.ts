@@ -1,4 +1,4 @@
-import { isCircuitOpenError, wrap } from 'tripswitch';
+import { createBreaker, isCircuitOpenError, wrap } from 'tripswitch';
 
 const cache = new Map<string, string[]>();
 
@@ -15,10 +15,27 @@ export const recommendations = wrap(
   {
     name: 'recommendations',
     failureThreshold: 3,
-    timeoutMs: 300,
     fallback: (error, userId) => {
       if (!isCircuitOpenError(error)) console.warn('recommendations failed:', error);
       return cache.get(userId) ?? ['bestsellers']; // stale, or a safe default
     },
   },
 );
+
+// With a deadline, the request must be cancelled when it passes, or it keeps running (and holds
+// its connection) after the caller got the fallback. A wrapped function gets no signal, so use
+// execute, whose ctx.signal aborts on timeout, and serve the fallback from a catch.
+const reco = createBreaker({ name: 'recommendations-timed', failureThreshold: 3, timeoutMs: 300 });
+
+export async function timedRecommendations(userId: string): Promise<string[]> {
+  try {
+    return await reco.execute(async ({ signal }) => {
+      const response = await fetch(`https://reco.example.com/users/${userId}`, { signal });
+      if (!response.ok) throw new Error(`reco answered ${response.status}`);
+      return (await response.json()) as string[];
+    });
+  } catch (error) {
+    if (!isCircuitOpenError(error)) console.warn('recommendations failed:', error);
+    return cache.get(userId) ?? ['bestsellers'];
+  }
+}

@@ -1,5 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { type CircuitOpenError, isCircuitOpenError } from '../errors.js';
+import type { Checked } from '../rules.js';
 
 export type { Handle, HttpBreakerOptions, KeyedHandle, SingleHandle } from './http.js';
 
@@ -28,7 +29,7 @@ export type ExpressRejectHandler = (error: CircuitOpenError, req: Request, res: 
  * ```ts
  * import type { ExpressBreakerOptions } from 'tripswitch/express';
  *
- * const options: ExpressBreakerOptions = { key: (req) => req.path, maxKeys: 500, failureThreshold: 10 };
+ * const options: ExpressBreakerOptions = { key: (req) => req.baseUrl + req.route.path, maxKeys: 50, failureThreshold: 10 };
  * ```
  */
 export type ExpressBreakerOptions = HttpBreakerOptions<Request, ExpressRejectHandler>;
@@ -67,7 +68,7 @@ export type ExpressCircuitBreaker<O> = RequestHandler & Handle<O>;
  * ```
  */
 export function circuitBreaker(): ExpressCircuitBreaker<{}>;
-export function circuitBreaker<O extends ExpressBreakerOptions>(options?: O): ExpressCircuitBreaker<O>;
+export function circuitBreaker<O extends ExpressBreakerOptions>(options: Checked<O, true>): ExpressCircuitBreaker<O>;
 export function circuitBreaker(options?: ExpressBreakerOptions): ExpressCircuitBreaker<ExpressBreakerOptions> {
   const guard = resolveHttpOptions<Request, ExpressRejectHandler>(options);
   const { onReject } = guard;

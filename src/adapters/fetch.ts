@@ -2,6 +2,7 @@ import { systemClock } from '../clock.js';
 import { describe } from '../describe.js';
 import { type BreakerOptions, duration, func, optionsObject, positiveInteger } from '../options.js';
 import { createRegistry, type Registry } from '../registry.js';
+import type { Checked } from '../rules.js';
 import type { Breaker } from '../types.js';
 
 /**
@@ -72,6 +73,8 @@ const defaultIsFailureResponse = (response: Response): boolean => response.statu
  * }
  * ```
  */
+export function guardFetch(): GuardedFetch;
+export function guardFetch<O extends GuardFetchOptions | undefined>(options: Checked<O>): GuardedFetch;
 export function guardFetch(options?: GuardFetchOptions): GuardedFetch {
   const o = optionsObject('options', options);
   const given = optional(o, 'fetch', func) as typeof fetch | undefined;
@@ -84,6 +87,13 @@ export function guardFetch(options?: GuardFetchOptions): GuardedFetch {
   const isResultFailure = o.isResultFailure as ((result: unknown) => boolean) | undefined;
   if (isResultFailure !== undefined) func('isResultFailure', isResultFailure);
 
+  for (const name of ['name', 'initialState'] as const) {
+    if (o[name] !== undefined) {
+      throw new TypeError(
+        `${name} cannot be given to guardFetch: each origin's breaker is named by its key (the origin, or what key returns) and starts afresh; leave ${name} out, and pass key to choose the names`,
+      );
+    }
+  }
   if (o.maxSize !== undefined) throw new TypeError('unknown option "maxSize" (the bound is maxKeys)');
   const breakerOptions: Record<string, unknown> = {};
   for (const name of Object.keys(o)) if (!OWN_KEYS.includes(name)) breakerOptions[name] = o[name];

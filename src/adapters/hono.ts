@@ -1,5 +1,6 @@
 import type { Context, MiddlewareHandler, Next } from 'hono';
 import { type CircuitOpenError, isCircuitOpenError } from '../errors.js';
+import type { Checked } from '../rules.js';
 
 export type { Handle, HttpBreakerOptions, KeyedHandle, SingleHandle } from './http.js';
 
@@ -62,7 +63,7 @@ export type HonoCircuitBreaker<O> = MiddlewareHandler & Handle<O>;
  * ```
  */
 export function circuitBreaker(): HonoCircuitBreaker<{}>;
-export function circuitBreaker<O extends HonoBreakerOptions>(options?: O): HonoCircuitBreaker<O>;
+export function circuitBreaker<O extends HonoBreakerOptions>(options: Checked<O, true>): HonoCircuitBreaker<O>;
 export function circuitBreaker(options?: HonoBreakerOptions): HonoCircuitBreaker<HonoBreakerOptions> {
   const guard = resolveHttpOptions<Context, HonoRejectHandler>(options);
   const { onReject } = guard;

@@ -25,7 +25,9 @@ export interface HttpBreakerOptions<Ctx, OnReject> extends Omit<BreakerOptions, 
    * Not available: a middleware cannot cut a request short from outside. Count slow
    * responses with `slowCallDurationMs` instead; giving `timeoutMs` is a `TypeError`.
    */
-  readonly timeoutMs?: undefined;
+  readonly timeoutMs?:
+    | 'timeoutMs is not available on a middleware: a request cannot be cut short from outside; count slow responses with slowCallDurationMs'
+    | undefined;
   /** Use this breaker (shared with other middleware or code); then no breaker option may be given. */
   readonly breaker?: Breaker | undefined;
   /** One breaker per key (per route, per tenant...), made on first use and named by the key. */
@@ -46,7 +48,7 @@ export interface HttpBreakerOptions<Ctx, OnReject> extends Omit<BreakerOptions, 
  * ```ts
  * import { circuitBreaker } from 'tripswitch/express';
  *
- * const perRoute = circuitBreaker({ key: (req) => req.path });
+ * const perRoute = circuitBreaker({ key: (req) => req.baseUrl + req.route.path, maxKeys: 50 });
  * console.log(perRoute.registry.size); // 0
  * const whole = circuitBreaker({ failureThreshold: 3 });
  * console.log(whole.breaker.state); // 'closed'
@@ -84,7 +86,7 @@ export interface SingleHandle {
  * ```ts
  * import { circuitBreaker, type KeyedHandle } from 'tripswitch/express';
  *
- * const handle: KeyedHandle = circuitBreaker({ key: (req) => req.path });
+ * const handle: KeyedHandle = circuitBreaker({ key: (req) => req.get('x-tenant') ?? 'anonymous' });
  * console.log(handle.registry.size); // 0
  * ```
  */
@@ -108,6 +110,7 @@ export interface Guard<Ctx, OnReject> {
 
 /** @internal Validates the middleware options, all at creation. */
 export function resolveHttpOptions<Ctx, OnReject>(input: unknown): Guard<Ctx, OnReject> {
+  notCalled(input);
   const o = optionsObject('options', input);
   if (o.timeoutMs !== undefined) {
     throw new TypeError(
@@ -147,6 +150,13 @@ export function resolveHttpOptions<Ctx, OnReject>(input: unknown): Guard<Ctx, On
   };
 
   if (key !== undefined) {
+    for (const name of ['name', 'initialState'] as const) {
+      if (o[name] !== undefined) {
+        throw new TypeError(
+          `${name} cannot be given with key: each breaker is named by its key (what key returns) and starts afresh; leave ${name} out, or leave key out for one breaker`,
+        );
+      }
+    }
     const breakerOptions: Record<string, unknown> = { maxSize: o.maxKeys };
     for (const name of BREAKER_OPTION_NAMES) breakerOptions[name] = o[name];
     const registry = createRegistry(breakerOptions);
@@ -161,6 +171,22 @@ export function resolveHttpOptions<Ctx, OnReject>(input: unknown): Guard<Ctx, On
   return { breakerFor: () => breaker, settle, onReject, handle: { breaker } };
 }
 
+/** Keys of what a framework hands a middleware (Express `req`, Koa `ctx`, Hono `c`): never options. */
+const REQUEST_KEYS = ['req', 'res', 'method', 'headers', '_events'];
+
+/**
+ * `app.use(circuitBreaker)`, the factory given where its result belongs, gets a request (or a
+ * context) as its options: say so, rather than name one of the request's keys.
+ */
+function notCalled(input: unknown): void {
+  const isRequest = typeof input === 'object' && input !== null && REQUEST_KEYS.some((key) => key in input);
+  if (typeof input === 'function' || isRequest) {
+    throw new TypeError(
+      `circuitBreaker must be called: app.use(circuitBreaker(options)), not app.use(circuitBreaker); got ${describe(input)} as its options`,
+    );
+  }
+}
+
 function optionalFunction(o: Record<string, unknown>, name: string): ((...args: never[]) => unknown) | undefined {
   const value = o[name];
   if (value === undefined) return undefined;
@@ -170,7 +196,7 @@ function optionalFunction(o: Record<string, unknown>, name: string): ((...args: 
 
 /**
  * A throwing `isFailureStatus` counts the request as a failure and is reported to
- * `callbackError` listeners (`callback: 'isFailureStatus'`), else rethrown asynchronously.
+ * `callbackError` listeners (`callback: 'isFailureStatus'`), else as a process warning.
  */
 function report(breaker: Breaker, error: unknown): void {
   (breaker as CircuitBreaker).events.report(breaker.name, error, 'isFailureStatus');

@@ -1,5 +1,6 @@
 import type { Context, Middleware, Next } from 'koa';
 import { type CircuitOpenError, isCircuitOpenError } from '../errors.js';
+import type { Checked } from '../rules.js';
 
 export type { Handle, HttpBreakerOptions, KeyedHandle, SingleHandle } from './http.js';
 
@@ -68,7 +69,7 @@ export type KoaCircuitBreaker<O> = Middleware & Handle<O>;
  * ```
  */
 export function circuitBreaker(): KoaCircuitBreaker<{}>;
-export function circuitBreaker<O extends KoaBreakerOptions>(options?: O): KoaCircuitBreaker<O>;
+export function circuitBreaker<O extends KoaBreakerOptions>(options: Checked<O, true>): KoaCircuitBreaker<O>;
 export function circuitBreaker(options?: KoaBreakerOptions): KoaCircuitBreaker<KoaBreakerOptions> {
   const guard = resolveHttpOptions<Context, KoaRejectHandler>(options);
   const { onReject } = guard;

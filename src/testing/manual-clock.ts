@@ -1,9 +1,11 @@
 import type { Clock } from '../clock.js';
 import { duration } from '../options.js';
+import { checkTimerDelay } from '../timer.js';
 
 /**
  * A {@link Clock} whose time moves only when told: for tests of code that uses tripswitch,
- * without sleeping and without patching global timers.
+ * without sleeping and without patching global timers. Like `systemClock`, it refuses
+ * (`RangeError`) a delay longer than 2^31 - 1 ms, which a real timer would run at once.
  *
  * @example
  * ```ts
@@ -75,6 +77,7 @@ export function manualClock(startMs = 0): ManualClock {
     now: () => now,
     setTimeout(callback: () => void, ms: number): unknown {
       if (typeof callback !== 'function') throw new TypeError('callback must be a function');
+      checkTimerDelay(ms);
       const delay = typeof ms === 'number' && ms > 0 ? ms : 0;
       const id = ++seq;
       timers.set(id, { at: now + delay, seq: id, callback });

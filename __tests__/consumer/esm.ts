@@ -1,0 +1,23 @@
+// Type-checked against the built declarations by the oldest supported TypeScript (5.4), as a
+// user's code would be: `npm run test:ts-min`, after `npm run build`.
+import { createBreaker, exponentialBackoff, isCircuitOpenError, wrap } from 'tripswitch';
+import { circuitBreaker } from 'tripswitch/express';
+import { guardFetch } from 'tripswitch/fetch';
+import { manualClock } from 'tripswitch/testing';
+
+const clock = manualClock();
+const breaker = createBreaker({ name: 'api', clock, window: { size: 20 }, resetTimeoutMs: exponentialBackoff() });
+breaker.on('open', (event) => event.reason satisfies string);
+const length = wrap(async (text: string) => text.length, { timeoutMs: 1000, fallback: (_error, text) => text.length });
+const result: Promise<number> = length('abc');
+const guarded = guardFetch({ timeoutMs: 5000, maxKeys: 10 });
+export const checks = [result, guarded.registry.size, breaker.stats().totals.calls];
+breaker.execute(({ signal }) => signal.aborted).catch((error: unknown) => isCircuitOpenError(error) && error.retryAfterMs);
+// @ts-expect-error failureThreshold (consecutive mode) cannot be given with window (rate mode)
+createBreaker({ window: { size: 10 }, failureThreshold: 3 });
+// @ts-expect-error the fallback must return the wrapped function's result type
+wrap(async (text: string) => text.length, { fallback: () => 'none' });
+// The middleware's option checks work with TypeScript 5.4 too.
+// @ts-expect-error maxKeys goes with key
+circuitBreaker({ maxKeys: 10 });
+export const perRoute = circuitBreaker({ key: (req) => req.path, maxKeys: 10 }).registry;
