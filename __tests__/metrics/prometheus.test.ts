@@ -123,6 +123,18 @@ describe('collectMetrics: options', () => {
     stop();
   });
 
+  it('names and label values with quotes, backslashes and newlines are escaped', async () => {
+    const register = new Registry();
+    const name = 'tenant "a"\\b\nc';
+    const stop = collectMetrics({ sources: [createBreaker({ name })], register, labels: { note: 'x"y' } });
+    const { text, series } = await scrape(register);
+    expect(promtool(text)).toBe('');
+    // The parser undoes the escaping: the series carry the values as given.
+    expect(series.get(seriesKey('tripswitch_state', { name, note: 'x"y', state: 'closed' }))).toBe(1);
+    expect(text).toContain('name="tenant \\"a\\"\\\\b\\nc"');
+    stop();
+  });
+
   it('an empty prefix is allowed', async () => {
     const register = new Registry();
     const stop = collectMetrics({ sources: [createBreaker({ name: 'db' })], register, prefix: '' });
