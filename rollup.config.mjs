@@ -10,7 +10,8 @@ const input = Object.entries(pkg.exports)
   .filter(([key]) => key !== './package.json')
   .map(([, target]) => target.import.default.replace(/^\.\/dist\//, 'src/').replace(/\.js$/, '.ts'));
 
-const external = (id) => id === 'mitt' || id.startsWith('node:');
+const peers = ['mitt', 'prom-client', '@opentelemetry/api'];
+const external = (id) => peers.includes(id) || id.startsWith('node:');
 
 export default {
   input,

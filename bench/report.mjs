@@ -3,10 +3,11 @@
 // else in the file is written by hand and kept as it is. A group that was not run this time
 // keeps its previous section, and the targets table is rebuilt from every group's section.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { renderMetrics } from './metrics-report.mjs';
 import { evaluate } from './targets.mjs';
 
 const DOC = new URL('../docs/benchmarks.md', import.meta.url);
-const SECTIONS = ['environment', 'targets', 'closed', 'open', 'failing', 'heap', 'http', 'size', 'fleet'];
+const SECTIONS = ['environment', 'targets', 'closed', 'open', 'failing', 'heap', 'http', 'metrics', 'size', 'fleet'];
 const TARGETS_TAG = /<!-- targets (.*) -->/;
 
 const x = (r) => `${r.median.toFixed(2)}x`;
@@ -60,6 +61,7 @@ const RENDER = {
       table(['framework', 'with / without', 'range', 'requests counted'], rows),
     ].join('\n');
   },
+  metrics: renderMetrics,
   size: (r, env) => {
     const rows = r.rows.map((row) => [
       `\`${row.entry}\``,

@@ -9,7 +9,7 @@ import { cpus, totalmem } from 'node:os';
 import { measureSizes } from '../scripts/check-size.mjs';
 import { writeReport } from './report.mjs';
 
-const GROUPS = ['closed', 'open', 'failing', 'heap', 'http', 'size', 'fleet'];
+const GROUPS = ['closed', 'open', 'failing', 'heap', 'http', 'metrics', 'size', 'fleet'];
 
 function selectedGroups() {
   const args = process.argv.slice(2);

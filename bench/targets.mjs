@@ -54,6 +54,13 @@ const TARGETS = [
     read: (r) => row(r, id)?.ratio.median,
     min: 0.97,
   })),
+  {
+    group: 'metrics',
+    text: 'closed, success, collected by collectMetrics vs not',
+    id: 'collected',
+    read: ratio('plain'),
+    max: 1.02,
+  },
   { group: 'size', text: 'root entry, min+gzip, mitt included', id: '.', read: (r, id) => row(r, id)?.gzip, max: 2560 },
   {
     group: 'fleet',

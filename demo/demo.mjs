@@ -3,6 +3,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { createBreaker, exponentialBackoff } from '../dist/index.js';
+import { serveMetrics } from './metrics-server.mjs';
 import { createTimeline } from './timeline.mjs';
 import { phaseAt, startUpstream } from './upstream.mjs';
 
@@ -87,6 +88,8 @@ async function main() {
       return body;
     });
 
+  const metrics = await serveMetrics([breaker]);
+  if (metrics !== undefined) process.stdout.write(`Prometheus metrics while the demo runs: ${metrics.url}\n`);
   timeline.header({
     speed,
     asked: flags.speed,
@@ -162,6 +165,7 @@ async function main() {
 
   timeline.footer(breaker.stats(), elapsed());
   await upstream.close();
+  await metrics?.close();
 }
 
 await main();

@@ -1,6 +1,7 @@
 // Checks the built package against its package.json: every `exports` target exists, the
 // `typesVersions` fallback lists every subpath, each entry loads as ESM and as CommonJS (also
-// installed alone, with mitt and no framework), and the root entry pulls in no adapter code.
+// installed alone, with mitt and no framework; the metrics entries with their metrics library),
+// and the root entry pulls in no adapter or metrics code.
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -35,7 +36,7 @@ for (const [subpath, target] of Object.entries(pkg.exports)) {
   }
 }
 
-// Follow the root entry's relative imports: none may reach an adapter.
+// Follow the root entry's relative imports: none may reach an adapter or the metrics code.
 const seen = new Set();
 const visit = (file) => {
   if (seen.has(file)) return;
@@ -44,7 +45,24 @@ const visit = (file) => {
   for (const [, spec] of text.matchAll(/(?:from|import)\s*['"](\.{1,2}\/[^'"]+)['"]/g)) visit(join(dirname(file), spec));
 };
 visit(pkg.exports['.'].import.default);
-for (const file of seen) if (file.includes('adapters')) problems.push(`the root entry pulls in ${file}`);
+for (const file of seen) if (/adapters|metrics/.test(file)) problems.push(`the root entry pulls in ${file}`);
+
+/** Copies an installed package and the packages it depends on (hoisted) into `root`/node_modules. */
+function copyWithDependencies(name, root) {
+  const to = join(root, 'node_modules', name);
+  if (existsSync(to)) return;
+  cpSync(join('node_modules', name), to, { recursive: true });
+  const manifest = JSON.parse(readFileSync(join('node_modules', name, 'package.json'), 'utf8'));
+  for (const dependency of Object.keys(manifest.dependencies ?? {})) copyWithDependencies(dependency, root);
+}
+const METRICS_PEERS = ['prom-client', '@opentelemetry/api'];
+
+// The metrics entries stay out of every other entry: none imports a metrics library.
+for (const { import: target } of Object.values(pkg.exports).filter((t) => typeof t === 'object')) {
+  if (target.default.includes('/metrics/')) continue;
+  const text = readFileSync(target.default, 'utf8');
+  for (const peer of METRICS_PEERS) if (text.includes(`'${peer}'`)) problems.push(`${target.default} imports ${peer}`);
+}
 
 // Install the package alone (with mitt, without Express, Koa or Hono) and load every entry
 // point by its public name, as ESM and as CommonJS, in a fresh process.
@@ -54,6 +72,9 @@ try {
   cpSync('dist', join(home, 'dist'), { recursive: true });
   cpSync('package.json', join(home, 'package.json'));
   cpSync('node_modules/mitt', join(alone, 'node_modules', 'mitt'), { recursive: true });
+  // The metrics entries need the library they export to (prom-client, @opentelemetry/api) at
+  // runtime, as an adapter would need its framework if it did more than import its types.
+  for (const peer of METRICS_PEERS) copyWithDependencies(peer, alone);
   const names = Object.keys(pkg.exports)
     .filter((subpath) => subpath !== './package.json')
     .map((subpath) => `${pkg.name}${subpath.slice(1)}`);
