@@ -151,15 +151,18 @@ describe('clients with their offline queue disabled', () => {
     const c = await connect(server.port);
     // A generous deadline: this is about subscribing, and the machine may be busy.
     const store = redisStore({ client: c.client, prefix: `${_name}:`, timeoutMs: 5000 });
-    const events: string[] = [];
-    store.on('unavailable', () => events.push('unavailable'));
-    const member = new TestMember('svc');
-    store.attach(member);
-    await until(async () => (await cli(server.port, 'pubsub', 'numsub', `${_name}:events`)).endsWith('1'), 5000);
-    await until(() => member.adopted.length === 1);
-    expect(events).toEqual([]);
-    expect(store.stats()).toMatchObject({ available: true, errors: 0 });
-    await store.close();
-    c.close();
+    try {
+      const events: string[] = [];
+      store.on('unavailable', () => events.push('unavailable'));
+      const member = new TestMember('svc');
+      store.attach(member);
+      await until(async () => (await cli(server.port, 'pubsub', 'numsub', `${_name}:events`)).endsWith('1'), 5000);
+      await until(() => member.adopted.length === 1);
+      expect(events).toEqual([]);
+      expect(store.stats()).toMatchObject({ available: true, errors: 0 });
+    } finally {
+      await store.close();
+      c.close();
+    }
   });
 });
