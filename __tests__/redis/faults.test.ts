@@ -157,7 +157,7 @@ describe('clients with their offline queue disabled', () => {
       const member = new TestMember('svc');
       store.attach(member);
       await until(async () => (await cli(server.port, 'pubsub', 'numsub', `${_name}:events`)).endsWith('1'), 5000);
-      await until(() => member.adopted.length === 1);
+      await until(() => member.adopted.length >= 1);
       expect(events).toEqual([]);
       expect(store.stats()).toMatchObject({ available: true, errors: 0 });
     } finally {
