@@ -17,6 +17,7 @@ const redis = await startRedis();
 
 // ---- call cost, with a store and without ----------------------------------------------------
 const client = new Redis(redis.url);
+client.on('error', () => {});
 const store = redisStore({ client, prefix: 'bench-cost:' });
 const fn = async (x) => x + 1;
 let i = 0;
@@ -44,6 +45,7 @@ for (const [id, c] of Object.entries(counts))
 
 // ---- Redis commands per 10,000 closed-state calls -----------------------------------------
 const admin = new Redis(redis.url);
+admin.on('error', () => {}); // Redis is killed on purpose below
 const processed = async () => Number((await admin.info('stats')).match(/total_commands_processed:(\d+)/)[1]);
 const idle0 = await processed();
 const idle1 = await processed();

@@ -57,8 +57,9 @@ test('a fleet on one store agrees on its state and never probes more than halfOp
         else if (action.kind === 'fail' || action.kind === 'succeed') {
           const fn = action.kind === 'fail' ? () => Promise.reject(new Error('down')) : () => 'up';
           await fleet[action.who].execute(fn).catch(() => undefined);
-        } else {
+        } else if (action.kind === 'burst') {
           // Every process calls at once; the calls that run are held until all have been let in or turned away.
+          const end = action.end;
           await settle();
           const halfOpen = fleet.every((b) => b.state === 'halfOpen');
           const gate = deferred<void>();
@@ -68,7 +69,7 @@ test('a fleet on one store agrees on its state and never probes more than halfOp
               .execute(async () => {
                 ran++;
                 await gate.promise;
-                if (action.end === 'failure') throw new Error('down');
+                if (end === 'failure') throw new Error('down');
               })
               .catch(() => undefined),
           );

@@ -149,16 +149,20 @@ describe('clients with their offline queue disabled', () => {
 
   test.each(cases)('%s: the store subscribes and reports no outage at start', async (_name, connect) => {
     const c = await connect(server.port);
-    const store = redisStore({ client: c.client, prefix: `${_name}:` });
-    const events: string[] = [];
-    store.on('unavailable', () => events.push('unavailable'));
-    const member = new TestMember('svc');
-    store.attach(member);
-    await until(async () => (await cli(server.port, 'pubsub', 'numsub', `${_name}:events`)).endsWith('1'), 5000);
-    await until(() => member.adopted.length === 1);
-    expect(events).toEqual([]);
-    expect(store.stats()).toMatchObject({ available: true, errors: 0 });
-    await store.close();
-    c.close();
+    // A generous deadline: this is about subscribing, and the machine may be busy.
+    const store = redisStore({ client: c.client, prefix: `${_name}:`, timeoutMs: 5000 });
+    try {
+      const events: string[] = [];
+      store.on('unavailable', () => events.push('unavailable'));
+      const member = new TestMember('svc');
+      store.attach(member);
+      await until(async () => (await cli(server.port, 'pubsub', 'numsub', `${_name}:events`)).endsWith('1'), 5000);
+      await until(() => member.adopted.length >= 1);
+      expect(events).toEqual([]);
+      expect(store.stats()).toMatchObject({ available: true, errors: 0 });
+    } finally {
+      await store.close();
+      c.close();
+    }
   });
 });

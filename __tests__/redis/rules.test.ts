@@ -28,7 +28,8 @@ describe.each(KINDS)('redisStore protocol with $name', (kind) => {
     const made: RedisStore[] = [];
     for (let i = 0; i < count; i++) {
       const c = await kind.connect(server.port);
-      const store = redisStore({ client: c.client, prefix, instanceId: `i${i}`, ...options });
+      // Deadlines generous enough for a busy machine, unless a test is about them.
+      const store = redisStore({ client: c.client, prefix, instanceId: `i${i}`, timeoutMs: 2000, ...options });
       cleanup.push(async () => {
         await store.close();
         await c.close();
@@ -317,7 +318,7 @@ describe.each(KINDS)('redisStore protocol with $name', (kind) => {
   });
 
   test('thousands of breakers attached and tripping at once: no script times out in the store’s own queue', async () => {
-    const [a] = await stores(1, { timeoutMs: 250, quorum: 2 });
+    const [a] = await stores(1, { timeoutMs: 500, quorum: 2 });
     const members = Array.from({ length: 2000 }, (_, i) => new TestMember(`burst${i}`));
     for (const member of members) a.attach(member).publish(trip(60_000));
     await until(() => members.every((m) => m.adopted.length === 2), 20_000, 'every answer');

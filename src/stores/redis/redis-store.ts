@@ -270,7 +270,9 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
     }
   };
 
-  void shim.subscribe(channel, onMessage, () => void resync(), markUnavailable);
+  // Breakers attached before the subscription was in place may have missed a message:
+  // once it is, every one of them is reconciled with the fleet.
+  void shim.subscribe(channel, onMessage, () => void resync(), markUnavailable).then(() => resync());
 
   return {
     instanceId,
