@@ -6,8 +6,8 @@ import { Redis } from 'ioredis';
 import { createClient } from 'redis';
 import { createBreaker } from '../../src/index.js';
 import { redisStore } from '../../src/stores/redis/index.js';
+import { type RedisServer, startRedis } from '../redis/server.js';
 import { eventually } from './harness.js';
-import { type RedisServer, startRedis } from './redis-server.js';
 
 jest.setTimeout(30_000);
 let redis: RedisServer;

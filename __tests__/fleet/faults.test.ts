@@ -1,8 +1,8 @@
 // Faults of a real fleet: Redis killed, paused and restarted empty, a stranger on the channel,
 // a process with a skewed clock, a process killed while it holds the probe lease.
 import { execFileSync } from 'node:child_process';
-import { bundleChild, eventually, type Member, sleep, spawnMember, startUpstream, type Upstream } from './harness.js';
-import { type RedisServer, startRedis } from './redis-server.js';
+import { type RedisServer, startRedis } from '../redis/server.js';
+import { bundleChild, eventually, type Member, sleep, spawnMember, startUpstream, type Upstream, url } from './harness.js';
 
 jest.setTimeout(90_000);
 
@@ -12,7 +12,7 @@ let bundle: ReturnType<typeof bundleChild>;
 let fleet: Member[] = [];
 
 const join = async (env: Record<string, string> = {}, client = 'ioredis'): Promise<Member> => {
-  const member = await spawnMember(bundle.path, { REDIS_URL: redis.url, CLIENT: client, ...env });
+  const member = await spawnMember(bundle.path, { REDIS_URL: url(redis), CLIENT: client, ...env });
   fleet.push(member);
   return member;
 };
@@ -24,7 +24,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  redis?.signal('SIGCONT');
+  redis?.resume();
   await Promise.all(fleet.map((m) => m.send({ cmd: 'exit' }, 5_000).catch(() => m.kill())));
   // Each process exits by itself once its store is closed: nothing holds it open.
   await Promise.all(fleet.map((m) => m.exited));
@@ -120,7 +120,7 @@ it('Redis paused: no call waits longer than the store timeout', async () => {
   await make([a], 'paused', { resetTimeoutMs: 200 });
   await a.send({ cmd: 'manual', name: 'paused', action: 'open' });
   await sleep(250);
-  redis.signal('SIGSTOP');
+  redis.pause();
   try {
     // A would-be probe waits for the lease, at most timeoutMs (250 ms), then decides alone.
     const probe = await a.send<{ ok: boolean; ms: number }>({ cmd: 'call', name: 'paused', url: upstream.url });
@@ -138,7 +138,7 @@ it('Redis paused: no call waits longer than the store timeout', async () => {
     expect(closed.ran).toBeGreaterThanOrEqual(3);
     expect(closed.slowest).toBeLessThan(1_000);
   } finally {
-    redis.signal('SIGCONT');
+    redis.resume();
   }
   expect(await eventually(async () => (await storeOf(a)).stats[0].available, 10_000)).toBe(true);
 });
@@ -146,7 +146,7 @@ it('Redis paused: no call waits longer than the store timeout', async () => {
 it('Redis killed and restarted empty: breakers serve throughout, and what changed meanwhile reaches the fleet', async () => {
   const members = fleet.slice(0, 4);
   await make(members, 'outage');
-  redis.signal('SIGKILL');
+  await redis.kill();
   expect(await eventually(async () => (await storeOf(members[0])).events.includes('unavailable'), 10_000)).toBe(true);
   // During the outage every breaker decides on its own, and quickly.
   const serving = await members[1].send<{ ran: number; rejected: number; slowest: number }>({
@@ -161,7 +161,7 @@ it('Redis killed and restarted empty: breakers serve throughout, and what change
   expect(serving.slowest).toBeLessThan(1_000);
   await members[0].send({ cmd: 'manual', name: 'outage', action: 'isolate' });
   expect(await members[2].state('outage')).toMatchObject({ state: 'closed' });
-  await redis.restart();
+  await redis.start();
   expect(await eventually(allIn(members, 'outage', 'isolated'), 15_000)).toBe(true);
   for (const m of members) {
     expect(await eventually(async () => (await storeOf(m)).events.join(',').endsWith('unavailable,available'), 15_000)).toBe(

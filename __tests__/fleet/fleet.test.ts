@@ -1,6 +1,7 @@
 // Four real processes (two on ioredis, two on node-redis) share one real Redis.
-import { bundleChild, eventually, type Member, sleep, spawnMember, startUpstream, type Upstream } from './harness.js';
-import { type RedisServer, startRedis } from './redis-server.js';
+
+import { type RedisServer, startRedis } from '../redis/server.js';
+import { bundleChild, eventually, type Member, sleep, spawnMember, startUpstream, type Upstream, url } from './harness.js';
 
 jest.setTimeout(60_000);
 
@@ -14,7 +15,7 @@ beforeAll(async () => {
   [redis, upstream] = await Promise.all([startRedis(), startUpstream()]);
   fleet = await Promise.all(
     ['ioredis', 'ioredis', 'node-redis', 'node-redis'].map((client) =>
-      spawnMember(bundle.path, { REDIS_URL: redis.url, CLIENT: client }),
+      spawnMember(bundle.path, { REDIS_URL: url(redis), CLIENT: client }),
     ),
   );
 });

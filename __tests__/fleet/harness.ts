@@ -6,7 +6,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
+import type { RedisServer } from '../redis/server.js';
 import type { Command } from './child.js';
+
+/** The URL of a test Redis server. */
+export const url = (redis: Pick<RedisServer, 'port'>): string => `redis://127.0.0.1:${redis.port}`;
 
 /** Bundles the child once per test file; returns its path and a cleanup. */
 export function bundleChild(): { path: string; remove(): void } {
