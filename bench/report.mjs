@@ -9,15 +9,23 @@ const DOC = new URL('../docs/benchmarks.md', import.meta.url);
 const SECTIONS = ['environment', 'targets', 'closed', 'open', 'failing', 'heap', 'http', 'size', 'fleet'];
 const TARGETS_TAG = /<!-- targets (.*) -->/;
 
-const x = (r) => `${r.median.toFixed(2)}x`;
-const range = (r) => `${r.min.toFixed(2)}–${r.max.toFixed(2)}`;
+const x = (r) => (r === undefined ? '—' : `${r.median.toFixed(2)}x`);
+const range = (r) => (r === undefined ? '' : `${r.min.toFixed(2)}–${r.max.toFixed(2)}`);
 const table = (head, rows) =>
   [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 const stamp = (env) => `Measured ${env.date} with Node ${env.node} (V8 ${env.v8}) on ${env.cores} cores.`;
 const roundsNote = (n) =>
   `Each ratio is the median over ${n} interleaved rounds (every case measured once per round, in a rotating order, and divided by its reference from the same round); the range is the lowest and highest single-round ratio, a direct reading of the noise.`;
 
-function timing(title, result, env, columns) {
+/** What each group's floor is, said under its table. */
+const FLOORS = {
+  closed:
+    "The floor is the least a breaker built on a side branch can cost: a wrapper that checks a state, counts the call, and counts its outcome on a second `.then` of `fn`'s own promise (handlers made once). The time window is held to the same side branch reading `Date.now()` once per outcome; every other case to the plain side branch.",
+  open: 'The floor is what any rejection with a real error costs: `Promise.reject(new Error())` (the error captures its stack), caught by `await`.',
+  failing: 'The floor is the bare failing call itself: an async function that throws, caught by `await`.',
+};
+
+function timing(title, result, env, columns, floorNote) {
   const rows = result.rows.map((r) => {
     const cells = [r.label];
     for (const ref of result.references) cells.push(x(r.ratios[ref]), range(r.ratios[ref]));
@@ -26,14 +34,17 @@ function timing(title, result, env, columns) {
   });
   const head = ['case', ...columns.flatMap((c) => [c, 'range'])];
   if (result.counts) head.push('rejected / calls');
-  return [`### ${title}`, '', stamp(env), roundsNote(result.rounds), '', table(head, rows)].join('\n');
+  return [`### ${title}`, '', stamp(env), roundsNote(result.rounds), floorNote, '', table(head, rows)].join('\n');
 }
 
 const RENDER = {
   fleet,
-  closed: (r, env) => timing('Closed state, successful call', r, env, ['vs bare', 'vs cockatiel']),
-  open: (r, env) => timing('Open state, rejected call', r, env, ['vs bare throw', 'vs cockatiel']),
-  failing: (r, env) => timing('Closed state, failing call', r, env, ['vs bare throw', 'vs cockatiel']),
+  closed: (r, env) =>
+    timing('Closed state, successful call', r, env, ['vs floor', 'vs bare', 'vs cockatiel', 'vs opossum'], FLOORS.closed),
+  open: (r, env) =>
+    timing('Open state, rejected call', r, env, ['vs floor', 'vs bare throw', 'vs cockatiel', 'vs opossum'], FLOORS.open),
+  failing: (r, env) =>
+    timing('Closed state, failing call', r, env, ['vs floor (bare throw)', 'vs cockatiel', 'vs opossum'], FLOORS.failing),
   heap: (r, env) => {
     const cockatiel = r.rows.find((row) => row.kind === 'cockatiel').bytes;
     const rows = r.rows.map((row) => [row.label, `${Math.round(row.bytes)} B`, `${(row.bytes / cockatiel).toFixed(2)}x`]);
