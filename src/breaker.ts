@@ -80,7 +80,7 @@ export class CircuitBreaker implements Breaker {
    * After the fleet refused a lease, another process holds the probe: until its outcome is
    * shared, or its lease expires, calls here are turned away without asking again.
    */
-  private refusedUntil = 0;
+  private refusedUntil = Number.NEGATIVE_INFINITY;
 
   /** @internal Told of every state change, after it is made (a registry keeps its order with it). */
   private readonly onMove: ((breaker: CircuitBreaker, to: State) => void) | undefined;
@@ -399,7 +399,7 @@ export class CircuitBreaker implements Breaker {
     const from = this.s.kind;
     this.s = next;
     this.gen++;
-    this.refusedUntil = 0;
+    this.refusedUntil = Number.NEGATIVE_INFINITY;
     if (next.kind === 'closed') {
       this.window.reset();
       this.run = 0;
