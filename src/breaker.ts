@@ -66,9 +66,16 @@ export class CircuitBreaker implements Breaker {
   private readonly totals: TotalStats = { calls: 0, successes: 0, failures: 0, ignored: 0, rejected: 0, timeouts: 0 };
   /** Whether every call needs its start time, whoever listens. */
   private readonly timed: boolean;
-  private mono: number;
+  /** Whether the window needs the time of each outcome (a time window). */
+  private readonly clocked: boolean;
+  /** Rate mode (a count or time window), rather than consecutive mode. */
+  private readonly rate: boolean;
+  /** Rate mode: the calls the window must hold before a decision. */
+  private readonly minimum: number;
+  // Given a number at once: a field that starts as undefined would box every time written to it.
+  private mono = 0;
   private plain: PlainHandlers | undefined;
-  private lastRaw: number;
+  private lastRaw = 0;
 
   /** @internal The breaker's place in its store's fleet, with a `store`. */
   readonly fleet: Fleet | undefined;
@@ -98,6 +105,9 @@ export class CircuitBreaker implements Breaker {
           ? new CountWindow(w.size)
           : new TimeWindow(w.durationMs, w.buckets);
     this.timed = options.slowCallDurationMs !== undefined;
+    this.clocked = w.kind === 'time';
+    this.rate = w.kind !== 'consecutive';
+    this.minimum = w.kind === 'count' ? Math.min(options.minimumCalls, w.size) : options.minimumCalls;
     const raw = options.clock.now();
     this.lastRaw = this.mono = typeof raw === 'number' && Number.isFinite(raw) ? raw : 0;
     if (options.initialState !== undefined) this.restore(parseSnapshot(options.initialState));
@@ -333,10 +343,13 @@ export class CircuitBreaker implements Breaker {
     const slowMs = this.o.slowCallDurationMs;
     const slow = slowMs !== undefined && durationMs >= slowMs;
     const s = this.s;
-    this.window.record(this.o.window.kind === 'time' ? this.now() : 0, failed, slow);
+    const w = this.window;
+    w.record(this.clocked ? this.now() : 0, failed, slow);
     this.run = failed ? this.run + 1 : 0;
     if (s.kind === 'closed') {
-      if (failed || this.o.window.kind !== 'consecutive') this.decide();
+      if (this.rate) {
+        if (w.calls >= this.minimum) this.decide(w);
+      } else if (failed && this.run >= this.o.failureThreshold) this.reopen('failures', this.attempt);
     } else if (s.kind === 'halfOpen' && probe !== undefined) {
       this.release(probe);
       if (failed) this.reopen('probeFailed', this.attempt + 1);
@@ -354,16 +367,9 @@ export class CircuitBreaker implements Breaker {
     if (i >= 0) s.running.splice(i, 1);
   }
 
-  /** Closed state: opens when the counts reach a threshold. */
-  private decide(): void {
+  /** Closed state, rate mode, with enough calls in the window: opens when a rate reaches its threshold. */
+  private decide(w: Window): void {
     const o = this.o;
-    if (o.window.kind === 'consecutive') {
-      if (this.run >= o.failureThreshold) this.reopen('failures', this.attempt);
-      return;
-    }
-    const w = this.window;
-    const minimum = o.window.kind === 'count' ? Math.min(o.minimumCalls, o.window.size) : o.minimumCalls;
-    if (w.calls < minimum) return;
     if (w.failures / w.calls >= o.failureRateThreshold) this.reopen('failureRate', this.attempt);
     else if (o.slowCallDurationMs !== undefined && w.slowCalls / w.calls >= o.slowCallRateThreshold) {
       this.reopen('slowCallRate', this.attempt);
