@@ -2,8 +2,8 @@ import { CircuitBreaker } from './breaker.js';
 import { describe } from './describe.js';
 import { type EventType, Hub } from './events.js';
 import { type BreakerOptions, positiveInteger, resolveOptions } from './options.js';
-import type { BreakerStore } from './store.js';
 import type { Checked } from './rules.js';
+import type { BreakerStore } from './store.js';
 import type { Breaker, Listener, State, WildcardListener } from './types.js';
 import { Link, UseList } from './use-list.js';
 
