@@ -81,7 +81,26 @@ const RENDER = {
     ]);
     const note =
       'Each entry point bundled by esbuild (minified, ESM, platform neutral, mitt included, Node builtins and the frameworks external), then gzipped at level 9. The same measurement as `node scripts/check-size.mjs`.';
-    return ['### Bundle size', '', stamp(env), note, '', table(['entry', 'min', 'min+gzip', 'budget', ''], rows)].join('\n');
+    const parts = (r.parts ?? []).map((p) => [
+      p.part,
+      `${p.minified} B`,
+      `${p.gzip} B`,
+      p.theirs ? 'for comparison' : p.budget === undefined ? 'none' : `${p.budget} B`,
+    ]);
+    const partsNote =
+      "What a user ships who imports only part of a package: a file such as `import { createBreaker } from 'tripswitch'` (re-exported, so nothing else is dropped) bundled and measured the same way, with cockatiel's and opossum's breakers measured alike.";
+    return [
+      '### Bundle size',
+      '',
+      stamp(env),
+      note,
+      '',
+      table(['entry', 'min', 'min+gzip', 'budget', ''], rows),
+      '',
+      partsNote,
+      '',
+      table(['what is imported', 'min', 'min+gzip', 'budget'], parts),
+    ].join('\n');
   },
 };
 
