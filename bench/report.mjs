@@ -59,16 +59,30 @@ const RENDER = {
     ].join('\n');
   },
   http: (r, env) => {
-    const rows = r.rows.map((row) => [row.framework, x(row.ratio), range(row.ratio), String(row.counted)]);
-    for (const framework of r.skipped) rows.push([framework, 'skipped', `dist/adapters/${framework}.js was not built`, '']);
-    const note = `autocannon against 127.0.0.1, ${r.connections} connections, pipelining ${r.pipelining}, ${r.seconds} s per run after a 1 s warm-up; ${r.pairs} pairs of runs alternating without/with the middleware (who goes first alternates too). The ratio is the median of the per-pair ratios; the last column is the requests the middleware counted, all as successes.`;
+    const us = (v) => `${v.median >= 0 ? '+' : ''}${v.median.toFixed(2)} µs`;
+    const usRange = (v) => `${v.min.toFixed(1)} to ${v.max.toFixed(1)}`;
+    const rows = r.rows.map((row) => [
+      row.framework,
+      `${row.none.median.toFixed(1)} µs`,
+      us(row.noopOverNone),
+      us(row.tripswitchOverNone),
+      us(row.tripswitchOverNoop),
+      usRange(row.tripswitchOverNoop),
+      String(row.counted),
+    ]);
+    for (const framework of r.skipped)
+      rows.push([framework, 'skipped', `dist/adapters/${framework}.js was not built`, '', '', '', '']);
+    const note = `Server CPU time per request (\`process.cpuUsage()\` in the server process, user + system, divided by the requests it answered), autocannon against 127.0.0.1 with ${r.connections} connections, ${r.seconds} s per run; ${r.pinned ? 'the server pinned to one core and the load generator to the other (`taskset`)' : 'not pinned (no `taskset`, or one core)'}. The three apps of a framework (no middleware, a no-op middleware, tripswitch) live in one server process; each of ${r.rounds} rounds loads each once, in a rotating order, and the differences are taken within a round. Each figure is the median over rounds; the range is that of the per-round differences, a direct reading of the noise. The last column is the requests the middleware counted, all as successes.`;
     return [
-      '### HTTP requests per second, with / without the middleware',
+      '### HTTP middleware: server CPU per request',
       '',
       stamp(env),
       note,
       '',
-      table(['framework', 'with / without', 'range', 'requests counted'], rows),
+      table(
+        ['framework', 'no middleware', 'no-op middleware', 'tripswitch', 'tripswitch − no-op', 'range', 'requests counted'],
+        rows,
+      ),
     ].join('\n');
   },
   size: (r, env) => {

@@ -49,10 +49,11 @@ const TARGETS = [
   { group: 'heap', text: 'heap per idle breaker, time window', id: 'ts-time', read: (r, id) => row(r, id)?.bytes, max: 1200 },
   ...['express', 'koa', 'hono'].map((id) => ({
     group: 'http',
-    text: `HTTP req/s with / without middleware, ${id}`,
+    text: `HTTP server CPU per request, tripswitch over a no-op middleware, ${id}`,
     id,
-    read: (r) => row(r, id)?.ratio.median,
-    min: 0.97,
+    read: (r) => row(r, id)?.tripswitchOverNoop.median,
+    max: 1,
+    format: (v) => `${v >= 0 ? '+' : ''}${v.toFixed(2)} µs`,
   })),
   {
     group: 'size',
