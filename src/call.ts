@@ -255,17 +255,18 @@ export function guard<A extends unknown[], R, This>(
   func('fn', fn);
   if (fallback !== undefined) func('fallback', fallback);
   const f = fn as unknown as Fn;
-  const guarded =
-    fallback === undefined && b.o.timeoutMs === undefined
-      ? function (this: unknown) {
+  const fast = fallback === undefined && b.o.timeoutMs === undefined;
+  const guarded = !fast
+    ? function (this: unknown, ...args: unknown[]) {
+        return invokeFull(b, f, this, args, undefined, undefined, fallback as Fallback<unknown[], unknown> | undefined);
+      }
+    : b.fleet === undefined
+      ? // Without a store no call waits for a lease: nothing keeps `arguments`, so V8 passes
+        // them on without building an object.
+        function (this: unknown) {
           const probe = b.enter();
           // Made here, so that its stack starts at the call (see `enter`).
           if (probe === REFUSED) return Promise.reject(b.refusal(new Error()));
-          if (probe?.lease !== undefined) {
-            // biome-ignore lint/complexity/noArguments: kept for the call once the lease is granted.
-            const args = arguments;
-            return afterLease(b, probe, (p) => runAdmitted(b, p, f, this, args));
-          }
           const gen = b.gen;
           const start = b.startTime();
           let result: unknown;
@@ -277,8 +278,13 @@ export function guard<A extends unknown[], R, This>(
           }
           return track(b, result, gen, start, probe);
         }
-      : function (this: unknown, ...args: unknown[]) {
-          return invokeFull(b, f, this, args, undefined, undefined, fallback as Fallback<unknown[], unknown> | undefined);
+      : function (this: unknown) {
+          const probe = b.enter();
+          if (probe === REFUSED) return Promise.reject(b.refusal(new Error()));
+          // biome-ignore lint/complexity/noArguments: kept for the call once the lease is granted.
+          const args = arguments;
+          if (probe?.lease !== undefined) return afterLease(b, probe, (p) => runAdmitted(b, p, f, this, args));
+          return runAdmitted(b, probe, f, this, args);
         };
   Object.defineProperty(guarded, 'name', { value: fn.name });
   Object.defineProperty(guarded, 'breaker', { value: b, enumerable: true });
