@@ -83,7 +83,14 @@ export interface StoreMember {
    * taken up at (restore it if the store lost it); undefined when the breaker has neither, as
    * when it is new (take up the fleet's state).
    */
-  local(): { readonly transition: Transition; readonly epoch: number } | undefined;
+  local():
+    | {
+        /** The breaker's current state, as a transition. */
+        readonly transition: Transition;
+        /** 0: made here, not yet answered by the fleet; else the fleet epoch it was taken up at. */
+        readonly epoch: number;
+      }
+    | undefined;
 }
 
 /**
