@@ -342,20 +342,10 @@ export class CircuitBreaker implements Breaker {
    */
   record(gen: number, start: number, probe: Probe | undefined, outcome: Outcome, error: unknown): void {
     this.inFlight--;
-    const totals = this.totals;
-    const current = gen === this.gen;
-    let durationMs = 0;
-    if (start === start) durationMs = this.now() - start;
-    if (outcome === IGNORED) {
-      totals.ignored++;
-      if (this.events.wants(BIT.ignore)) this.events.emit('ignore', { name: this.name, error });
-      if (current && probe !== undefined) {
-        this.release(probe);
-        this.fleet?.link.probeDone('ignore');
-      }
-      return;
-    }
+    const durationMs = start === start ? this.now() - start : 0;
+    if (outcome === IGNORED) return this.ignored(gen, probe, error);
     const failed = outcome === FAILURE;
+    const totals = this.totals;
     if (failed) {
       totals.failures++;
       if (this.events.wants(BIT.failure)) this.events.emit('failure', { name: this.name, error, durationMs });
@@ -363,25 +353,36 @@ export class CircuitBreaker implements Breaker {
       totals.successes++;
       if (this.events.wants(BIT.success)) this.events.emit('success', { name: this.name, durationMs });
     }
-    // A listener may have changed the state: only an outcome of the current generation counts.
-    if (!current || gen !== this.gen) return;
+    // Only an outcome of the current generation counts (a listener may just have changed it).
+    if (gen !== this.gen) return;
     const slowMs = this.o.slowCallDurationMs;
-    const slow = slowMs !== undefined && durationMs >= slowMs;
-    const s = this.s;
     const w = this.window;
-    w.record(this.clocked ? this.now() : 0, failed, slow);
+    w.record(this.clocked ? this.now() : 0, failed, slowMs !== undefined && durationMs >= slowMs);
     this.run = failed ? this.run + 1 : 0;
+    const s = this.s;
     if (s.kind === 'closed') {
       if (this.rate) {
         if (w.calls >= this.minimum) this.decide(w);
       } else if (failed && this.run >= this.o.failureThreshold) this.reopen('failures', this.attempt);
-    } else if (s.kind === 'halfOpen' && probe !== undefined) {
+    } else if (s.kind === 'halfOpen' && probe !== undefined) this.probeSettled(s, probe, failed);
+  }
+
+  // Kept apart from `record`, so that the common outcome stays small enough for V8 to inline.
+  private ignored(gen: number, probe: Probe | undefined, error: unknown): void {
+    this.totals.ignored++;
+    if (this.events.wants(BIT.ignore)) this.events.emit('ignore', { name: this.name, error });
+    if (gen === this.gen && probe !== undefined) {
       this.release(probe);
-      if (failed) this.reopen('probeFailed', this.attempt + 1);
-      else if (++s.successes >= this.o.halfOpenMaxCalls) this.moveTo(CLOSED, 'close', 'probesSucceeded');
-      // Probes of one period may run in several processes: the fleet counts their successes.
-      else this.fleet?.link.probeDone('success');
+      this.fleet?.link.probeDone('ignore');
     }
+  }
+
+  private probeSettled(s: Inner & { kind: 'halfOpen' }, probe: Probe, failed: boolean): void {
+    this.release(probe);
+    if (failed) this.reopen('probeFailed', this.attempt + 1);
+    else if (++s.successes >= this.o.halfOpenMaxCalls) this.moveTo(CLOSED, 'close', 'probesSucceeded');
+    // Probes of one period may run in several processes: the fleet counts their successes.
+    else this.fleet?.link.probeDone('success');
   }
 
   /** Frees a probe's half-open slot. */
