@@ -343,7 +343,10 @@ export class CircuitBreaker implements Breaker {
   record(gen: number, start: number, probe: Probe | undefined, outcome: Outcome, error: unknown): void {
     this.inFlight--;
     const durationMs = start === start ? this.now() - start : 0;
-    if (outcome === IGNORED) return this.ignored(gen, probe, error);
+    if (outcome === IGNORED) {
+      this.ignored(gen, probe, error);
+      return;
+    }
     const failed = outcome === FAILURE;
     const totals = this.totals;
     if (failed) {
