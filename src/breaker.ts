@@ -66,10 +66,6 @@ export class CircuitBreaker implements Breaker {
   private readonly totals: TotalStats = { calls: 0, successes: 0, failures: 0, ignored: 0, rejected: 0, timeouts: 0 };
   /** Whether every call needs its start time, whoever listens. */
   private readonly timed: boolean;
-  /** Whether the window needs the time of each outcome (a time window). */
-  private readonly clocked: boolean;
-  /** Rate mode (a count or time window), rather than consecutive mode. */
-  private readonly rate: boolean;
   /** Rate mode: the calls the window must hold before a decision. */
   private readonly minimum: number;
   // Given a number at once: a field that starts as undefined would box every time written to it.
@@ -87,11 +83,9 @@ export class CircuitBreaker implements Breaker {
    * After the fleet refused a lease, another process holds the probe: until its outcome is
    * shared, or its lease expires, calls here are turned away without asking again.
    */
-  private refusedUntil = Number.NEGATIVE_INFINITY;
+  private refusedUntil: number | undefined;
 
-  /** @internal The state and retry time of the call turned away last, for its `CircuitOpenError`. */
-  refusedIn: State = 'open';
-  /** @internal */
+  /** @internal The retry time of the call turned away last, for its `CircuitOpenError`. */
   refusedFor = 0;
 
   /** @internal Told of every state change, after it is made (a registry keeps its order with it). */
@@ -110,8 +104,6 @@ export class CircuitBreaker implements Breaker {
           ? new CountWindow(w.size)
           : new TimeWindow(w.durationMs, w.buckets);
     this.timed = options.slowCallDurationMs !== undefined;
-    this.clocked = w.kind === 'time';
-    this.rate = w.kind !== 'consecutive';
     this.minimum = w.kind === 'count' ? Math.min(options.minimumCalls, w.size) : options.minimumCalls;
     const raw = options.clock.now();
     this.lastRaw = this.mono = typeof raw === 'number' && Number.isFinite(raw) ? raw : 0;
@@ -192,7 +184,7 @@ export class CircuitBreaker implements Breaker {
         this.held = undefined;
         if (s.running.includes(held)) return this.admitted(held);
       }
-      if (s.successes + s.running.length < this.o.halfOpenMaxCalls && !(this.refusedUntil > this.now())) {
+      if (s.successes + s.running.length < this.o.halfOpenMaxCalls && this.refusalLeft() === 0) {
         const probe: Probe = { deadline: this.now() + s.ttl, lease: undefined };
         s.running.push(probe);
         // With a store, the slot is held while the fleet is asked for a lease: not yet let through.
@@ -208,14 +200,20 @@ export class CircuitBreaker implements Breaker {
   private refuse(s: Inner, retryAfterMs = this.retryAfter(s)): typeof REFUSED {
     this.totals.rejected++;
     if (this.events.wants(BIT.reject)) this.events.emit('reject', { name: this.name, state: s.kind, retryAfterMs });
-    this.refusedIn = s.kind;
     this.refusedFor = retryAfterMs;
     return REFUSED;
   }
 
+  /** How long calls here are still turned away after the fleet refused a lease (0: not). */
+  private refusalLeft(): number {
+    const until = this.refusedUntil;
+    return until === undefined ? 0 : Math.max(0, until - this.now());
+  }
+
   /** @internal Makes `error` (a fresh `new Error()`) the `CircuitOpenError` of the call turned away last. */
   refusal(error: Error): CircuitOpenError {
-    return circuitOpen(error, this.name, this.refusedIn, this.refusedFor);
+    // Made right after `refuse()`, in the state it turned the call away in.
+    return circuitOpen(error, this.name, this.s.kind, this.refusedFor);
   }
 
   /** Counts a call turned away and returns its error (on paths where the stack's first frames matter less). */
@@ -296,7 +294,7 @@ export class CircuitBreaker implements Breaker {
       case 'isolated':
         return Number.POSITIVE_INFINITY;
       case 'halfOpen':
-        if (this.refusedUntil > this.now()) return this.refusedUntil - this.now();
+        if (this.refusalLeft() > 0) return this.refusalLeft();
         return s.successes + s.running.length < this.o.halfOpenMaxCalls ? 0 : Math.max(0, s.running[0].deadline - this.now());
       default:
         return 0;
@@ -360,11 +358,12 @@ export class CircuitBreaker implements Breaker {
     if (gen !== this.gen) return;
     const slowMs = this.o.slowCallDurationMs;
     const w = this.window;
-    w.record(this.clocked ? this.now() : 0, failed, slowMs !== undefined && durationMs >= slowMs);
+    const kind = this.o.window.kind;
+    w.record(kind === 'time' ? this.now() : 0, failed, slowMs !== undefined && durationMs >= slowMs);
     this.run = failed ? this.run + 1 : 0;
     const s = this.s;
     if (s.kind === 'closed') {
-      if (this.rate) {
+      if (kind !== 'consecutive') {
         if (w.calls >= this.minimum) this.decide(w);
       } else if (failed && this.run >= this.o.failureThreshold) this.reopen('failures', this.attempt);
     } else if (s.kind === 'halfOpen' && probe !== undefined) this.probeSettled(s, probe, failed);
@@ -434,7 +433,7 @@ export class CircuitBreaker implements Breaker {
     const from = this.s.kind;
     this.s = next;
     this.gen++;
-    this.refusedUntil = Number.NEGATIVE_INFINITY;
+    this.refusedUntil = undefined;
     if (next.kind === 'closed') {
       this.window.reset();
       this.run = 0;
