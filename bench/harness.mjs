@@ -44,12 +44,20 @@ export async function interleave(cases, { slow = false, ms = 150 } = {}) {
   return times;
 }
 
-/** Per case: the median ns per call, and its ratio to each reference (median, min, max over rounds). */
+/**
+ * Per case: the median ns per call, and its ratio to each reference (median, min, max over
+ * rounds). The reference `floor` stands for each case's own floor (`c.floor`, the id of the
+ * case that measures the least a breaker of this design can cost for that kind of call); a
+ * case without one has no `floor` ratio.
+ */
 export function summarize(cases, times, references) {
   return cases.map((c) => {
     const row = { id: c.id, label: c.label, ns: median(times[c.id]), ratios: {} };
+    if (c.floor !== undefined) row.floor = c.floor;
     for (const ref of references) {
-      const perRound = times[c.id].map((t, r) => t / times[ref][r]);
+      const refId = ref === 'floor' ? c.floor : ref;
+      if (refId === undefined) continue;
+      const perRound = times[c.id].map((t, r) => t / times[refId][r]);
       row.ratios[ref] = { median: median(perRound), min: Math.min(...perRound), max: Math.max(...perRound) };
     }
     return row;
@@ -60,7 +68,10 @@ export function summarize(cases, times, references) {
 export function printRows(title, rows, references) {
   log(`\n${title}`);
   for (const row of rows) {
-    const ratios = references.map((ref) => `${row.ratios[ref].median.toFixed(2)}x ${ref}`).join('  ');
+    const ratios = references
+      .filter((ref) => row.ratios[ref] !== undefined)
+      .map((ref) => `${row.ratios[ref].median.toFixed(2)}x ${ref}`)
+      .join('  ');
     log(`  ${row.label.padEnd(46)} ${row.ns.toFixed(1).padStart(8)} ns   ${ratios}`);
   }
 }

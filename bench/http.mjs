@@ -1,68 +1,100 @@
-// Requests per second of a minimal Express, Koa and Hono app, without and with the
-// tripswitch middleware. The servers run in a child process (one core), autocannon here
-// (the other core); runs alternate without/with and the ratio is the median of the pairs.
+// Server CPU time per request of a minimal Express, Koa and Hono app: without middleware, with
+// a no-op middleware and with the tripswitch middleware, all three in one server process.
+// The server is pinned to one core and this process (autocannon, the load) to the other when
+// `taskset` is there; each round loads every variant once, in a rotating order, and reads the
+// server's own CPU time (process.cpuUsage()) and request count around each run. Differences are
+// taken within a round, then the median over rounds.
 // Run by bench/run.mjs as `node --expose-gc bench/http.mjs`.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { emit, log, median } from './harness.mjs';
 
-const FRAMEWORKS = ['express', 'koa', 'hono'];
-const SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 3);
-const PAIRS = Number(process.env.BENCH_HTTP_PAIRS ?? 4);
+const FRAMEWORKS = (process.env.BENCH_HTTP_FRAMEWORKS ?? 'express,koa,hono').split(',');
+const VARIANTS = ['none', 'noop', 'tripswitch'];
+const SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 2);
+const ROUNDS = Number(process.env.BENCH_HTTP_ROUNDS ?? 10);
+const CONNECTIONS = 10;
 const server = fileURLToPath(new URL('./http-server.mjs', import.meta.url));
+
+/** Pins the server to core 0 and the load to core 1, when there are two cores and taskset. */
+function pinning() {
+  if (availableParallelism() < 2) return undefined;
+  try {
+    execFileSync('taskset', ['-cp', '1', String(process.pid)], { stdio: 'ignore' });
+    return ['taskset', ['-c', '0', process.execPath]];
+  } catch {
+    return undefined;
+  }
+}
+const pinned = pinning();
 
 /** One autocannon run; fails on any error, timeout or non-2xx answer. */
 async function load(port, duration) {
-  const result = await autocannon({ url: `http://127.0.0.1:${port}/`, connections: 50, pipelining: 1, duration });
+  const result = await autocannon({ url: `http://127.0.0.1:${port}/`, connections: CONNECTIONS, pipelining: 1, duration });
   if (result.errors > 0 || result.timeouts > 0 || result.non2xx > 0) {
     throw new Error(`port ${port}: ${result.errors} errors, ${result.timeouts} timeouts, ${result.non2xx} non-2xx`);
   }
   return result.requests.average;
 }
 
-/** Starts the framework's two servers; returns their ports and a line reader. */
+/** Starts the framework's servers; returns their ports and a way to ask the process. */
 async function start(framework) {
-  const child = spawn(process.execPath, [server, framework], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const [command, prefix] = pinned ?? [process.execPath, []];
+  const child = spawn(command, [...prefix, server, framework], { stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   const { value } = await lines.next();
   if (value === undefined) throw new Error(`${framework} server exited before listening`);
-  return { child, lines, ports: JSON.parse(value) };
+  const ask = async (question) => {
+    child.stdin.write(`${question}\n`);
+    return JSON.parse((await lines.next()).value);
+  };
+  return { child, ask, ports: JSON.parse(value) };
 }
 
+/** Server CPU µs per request of one run against `variant`. */
+async function run(ask, ports, variant) {
+  const before = await ask('cpu');
+  const reqPerSec = await load(ports[variant], SECONDS);
+  const after = await ask('cpu');
+  const requests = after.counts[variant] - before.counts[variant];
+  return { us: (after.cpuMicros - before.cpuMicros) / requests, reqPerSec };
+}
+
+const spread = (values) => ({ median: median(values), min: Math.min(...values), max: Math.max(...values) });
+
 async function measure(framework) {
-  const { child, lines, ports } = await start(framework);
+  const { child, ask, ports } = await start(framework);
   try {
-    await load(ports.plain, 1);
-    await load(ports.guarded, 1);
-    const plain = [];
-    const guarded = [];
-    for (let pair = 0; pair < PAIRS; pair++) {
-      // Alternate which goes first, so neither always runs on a warmer process.
-      if (pair % 2 === 0) {
-        plain.push(await load(ports.plain, SECONDS));
-        guarded.push(await load(ports.guarded, SECONDS));
-      } else {
-        guarded.push(await load(ports.guarded, SECONDS));
-        plain.push(await load(ports.plain, SECONDS));
+    for (const variant of VARIANTS) await load(ports[variant], 1);
+    const us = Object.fromEntries(VARIANTS.map((v) => [v, []]));
+    const rps = Object.fromEntries(VARIANTS.map((v) => [v, []]));
+    for (let round = 0; round < ROUNDS; round++) {
+      for (let k = 0; k < VARIANTS.length; k++) {
+        const variant = VARIANTS[(k + round) % VARIANTS.length];
+        const r = await run(ask, ports, variant);
+        us[variant].push(r.us);
+        rps[variant].push(r.reqPerSec);
       }
-      log(`  ${framework} pair ${pair + 1}/${PAIRS}: ${plain[pair].toFixed(0)} vs ${guarded[pair].toFixed(0)} req/s`);
+      log(`  ${framework} round ${round + 1}/${ROUNDS}: ${VARIANTS.map((v) => `${v} ${us[v][round].toFixed(2)} µs`).join(', ')}`);
     }
-    child.stdin.write('stats\n');
-    const stats = JSON.parse((await lines.next()).value);
-    // The middleware must have seen the guarded requests, and counted them all as successes.
+    const stats = await ask('stats');
+    // The middleware must have seen its requests, and counted them all as successes.
     if (stats.totals.calls === 0 || stats.totals.successes !== stats.totals.calls || stats.state !== 'closed') {
       throw new Error(`${framework}: the middleware did not count the requests: ${JSON.stringify(stats)}`);
     }
-    const ratios = plain.map((p, k) => guarded[k] / p);
+    const diff = (a, b) => us[a].map((x, r) => x - us[b][r]);
     return {
       framework,
-      ratio: { median: median(ratios), min: Math.min(...ratios), max: Math.max(...ratios) },
-      plainReqPerSec: median(plain),
-      guardedReqPerSec: median(guarded),
+      none: spread(us.none),
+      noopOverNone: spread(diff('noop', 'none')),
+      tripswitchOverNone: spread(diff('tripswitch', 'none')),
+      tripswitchOverNoop: spread(diff('tripswitch', 'noop')),
+      reqPerSec: Object.fromEntries(VARIANTS.map((v) => [v, median(rps[v])])),
       counted: stats.totals.calls,
     };
   } finally {
@@ -81,4 +113,4 @@ for (const framework of FRAMEWORKS) {
   }
   rows.push(await measure(framework));
 }
-emit({ group: 'http', seconds: SECONDS, pairs: PAIRS, connections: 50, pipelining: 1, rows, skipped });
+emit({ group: 'http', seconds: SECONDS, rounds: ROUNDS, connections: CONNECTIONS, pinned: pinned !== undefined, rows, skipped });

@@ -39,6 +39,8 @@ const rejecting = (id, label, call) => rejectingCase(counts, id, label, call);
 
 const cases = [
   rejecting('bare-throw', 'bare `try { await fail() } catch {}`', () => boom()),
+  // The floor: an error with its stack, in a rejected promise, caught by `await`.
+  rejecting('floor', 'floor: `Promise.reject(new Error())`', () => Promise.reject(new Error('open'))),
   rejecting('ts', 'tripswitch, execute', () => tripswitch.execute(() => fn(++i))),
   rejecting('ts-wrap', 'tripswitch, wrap', () => tripswitchWrapped(++i)),
   rejecting('cockatiel', 'cockatiel ConsecutiveBreaker(5)', () => cockatiel.execute(() => fn(++i))),
@@ -51,7 +53,8 @@ await check('states', () => {
 });
 
 const times = await interleave(cases, { slow: true });
-const references = ['bare-throw', 'cockatiel'];
+for (const c of cases) c.floor = 'floor';
+const references = ['floor', 'bare-throw', 'cockatiel', 'opossum'];
 const rows = summarize(cases, times, references);
 printRows('open state, rejected call', rows, references);
 

@@ -10,15 +10,23 @@ const DOC = new URL('../docs/benchmarks.md', import.meta.url);
 const SECTIONS = ['environment', 'targets', 'closed', 'open', 'failing', 'heap', 'http', 'metrics', 'size', 'fleet'];
 const TARGETS_TAG = /<!-- targets (.*) -->/;
 
-const x = (r) => `${r.median.toFixed(2)}x`;
-const range = (r) => `${r.min.toFixed(2)}–${r.max.toFixed(2)}`;
+const x = (r) => (r === undefined ? '—' : `${r.median.toFixed(2)}x`);
+const range = (r) => (r === undefined ? '' : `${r.min.toFixed(2)}–${r.max.toFixed(2)}`);
 const table = (head, rows) =>
   [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 const stamp = (env) => `Measured ${env.date} with Node ${env.node} (V8 ${env.v8}) on ${env.cores} cores.`;
 const roundsNote = (n) =>
   `Each ratio is the median over ${n} interleaved rounds (every case measured once per round, in a rotating order, and divided by its reference from the same round); the range is the lowest and highest single-round ratio, a direct reading of the noise.`;
 
-function timing(title, result, env, columns) {
+/** What each group's floor is, said under its table. */
+const FLOORS = {
+  closed:
+    "The floor is the least a breaker built on a side branch can cost: a wrapper that checks a state, counts the call, and counts its outcome on a second `.then` of `fn`'s own promise (handlers made once). The time window is held to the same side branch reading `Date.now()` once per outcome; every other case to the plain side branch.",
+  open: 'The floor is what any rejection with a real error costs: `Promise.reject(new Error())` (the error captures its stack), caught by `await`.',
+  failing: 'The floor is the bare failing call itself: an async function that throws, caught by `await`.',
+};
+
+function timing(title, result, env, columns, floorNote) {
   const rows = result.rows.map((r) => {
     const cells = [r.label];
     for (const ref of result.references) cells.push(x(r.ratios[ref]), range(r.ratios[ref]));
@@ -27,14 +35,17 @@ function timing(title, result, env, columns) {
   });
   const head = ['case', ...columns.flatMap((c) => [c, 'range'])];
   if (result.counts) head.push('rejected / calls');
-  return [`### ${title}`, '', stamp(env), roundsNote(result.rounds), '', table(head, rows)].join('\n');
+  return [`### ${title}`, '', stamp(env), roundsNote(result.rounds), floorNote, '', table(head, rows)].join('\n');
 }
 
 const RENDER = {
   fleet,
-  closed: (r, env) => timing('Closed state, successful call', r, env, ['vs bare', 'vs cockatiel']),
-  open: (r, env) => timing('Open state, rejected call', r, env, ['vs bare throw', 'vs cockatiel']),
-  failing: (r, env) => timing('Closed state, failing call', r, env, ['vs bare throw', 'vs cockatiel']),
+  closed: (r, env) =>
+    timing('Closed state, successful call', r, env, ['vs floor', 'vs bare', 'vs cockatiel', 'vs opossum'], FLOORS.closed),
+  open: (r, env) =>
+    timing('Open state, rejected call', r, env, ['vs floor', 'vs bare throw', 'vs cockatiel', 'vs opossum'], FLOORS.open),
+  failing: (r, env) =>
+    timing('Closed state, failing call', r, env, ['vs floor (bare throw)', 'vs cockatiel', 'vs opossum'], FLOORS.failing),
   heap: (r, env) => {
     const cockatiel = r.rows.find((row) => row.kind === 'cockatiel').bytes;
     const rows = r.rows.map((row) => [row.label, `${Math.round(row.bytes)} B`, `${(row.bytes / cockatiel).toFixed(2)}x`]);
@@ -49,16 +60,30 @@ const RENDER = {
     ].join('\n');
   },
   http: (r, env) => {
-    const rows = r.rows.map((row) => [row.framework, x(row.ratio), range(row.ratio), String(row.counted)]);
-    for (const framework of r.skipped) rows.push([framework, 'skipped', `dist/adapters/${framework}.js was not built`, '']);
-    const note = `autocannon against 127.0.0.1, ${r.connections} connections, pipelining ${r.pipelining}, ${r.seconds} s per run after a 1 s warm-up; ${r.pairs} pairs of runs alternating without/with the middleware (who goes first alternates too). The ratio is the median of the per-pair ratios; the last column is the requests the middleware counted, all as successes.`;
+    const us = (v) => `${v.median >= 0 ? '+' : ''}${v.median.toFixed(2)} µs`;
+    const usRange = (v) => `${v.min.toFixed(1)} to ${v.max.toFixed(1)}`;
+    const rows = r.rows.map((row) => [
+      row.framework,
+      `${row.none.median.toFixed(1)} µs`,
+      us(row.noopOverNone),
+      us(row.tripswitchOverNone),
+      us(row.tripswitchOverNoop),
+      usRange(row.tripswitchOverNoop),
+      String(row.counted),
+    ]);
+    for (const framework of r.skipped)
+      rows.push([framework, 'skipped', `dist/adapters/${framework}.js was not built`, '', '', '', '']);
+    const note = `Server CPU time per request (\`process.cpuUsage()\` in the server process, user + system, divided by the requests it answered), autocannon against 127.0.0.1 with ${r.connections} connections, ${r.seconds} s per run; ${r.pinned ? 'the server pinned to one core and the load generator to the other (`taskset`)' : 'not pinned (no `taskset`, or one core)'}. The three apps of a framework (no middleware, a no-op middleware, tripswitch) live in one server process; each of ${r.rounds} rounds loads each once, in a rotating order, and the differences are taken within a round. Each figure is the median over rounds; the range is that of the per-round differences, a direct reading of the noise. The last column is the requests the middleware counted, all as successes.`;
     return [
-      '### HTTP requests per second, with / without the middleware',
+      '### HTTP middleware: server CPU per request',
       '',
       stamp(env),
       note,
       '',
-      table(['framework', 'with / without', 'range', 'requests counted'], rows),
+      table(
+        ['framework', 'no middleware', 'no-op middleware', 'tripswitch', 'tripswitch − no-op', 'range', 'requests counted'],
+        rows,
+      ),
     ].join('\n');
   },
   metrics: renderMetrics,
@@ -72,7 +97,26 @@ const RENDER = {
     ]);
     const note =
       'Each entry point bundled by esbuild (minified, ESM, platform neutral, mitt included, Node builtins and the frameworks external), then gzipped at level 9. The same measurement as `node scripts/check-size.mjs`.';
-    return ['### Bundle size', '', stamp(env), note, '', table(['entry', 'min', 'min+gzip', 'budget', ''], rows)].join('\n');
+    const parts = (r.parts ?? []).map((p) => [
+      p.part,
+      `${p.minified} B`,
+      `${p.gzip} B`,
+      p.theirs ? 'for comparison' : p.budget === undefined ? 'none' : `${p.budget} B`,
+    ]);
+    const partsNote =
+      "What a user ships who imports only part of a package: a file such as `import { createBreaker } from 'tripswitch'` (re-exported, so nothing else is dropped) bundled and measured the same way, with cockatiel's and opossum's breakers measured alike.";
+    return [
+      '### Bundle size',
+      '',
+      stamp(env),
+      note,
+      '',
+      table(['entry', 'min', 'min+gzip', 'budget', ''], rows),
+      '',
+      partsNote,
+      '',
+      table(['what is imported', 'min', 'min+gzip', 'budget'], parts),
+    ].join('\n');
   },
 };
 

@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { measureSizes } from '../scripts/check-size.mjs';
+import { measureParts, measureSizes } from '../scripts/check-size.mjs';
 import { writeReport } from './report.mjs';
 
 const GROUPS = ['closed', 'open', 'failing', 'heap', 'http', 'metrics', 'size', 'fleet'];
@@ -77,9 +77,10 @@ for (const group of groups) {
   const t0 = Date.now();
   try {
     if (group === 'size') {
-      results.size = { group, rows: await measureSizes() };
+      results.size = { group, rows: await measureSizes(), parts: await measureParts() };
       for (const r of results.size.rows)
         process.stderr.write(`  ${r.entry.padEnd(12)} ${r.gzip} B min+gzip (budget ${r.budget ?? 'none'})\n`);
+      for (const r of results.size.parts) process.stderr.write(`  ${r.part}: ${r.gzip} B min+gzip\n`);
     } else {
       results[group] = await runGroup(group);
     }

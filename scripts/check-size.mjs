@@ -29,6 +29,27 @@ export const BUDGETS = {
   './opentelemetry': 3000,
 };
 
+/**
+ * What a user ships who imports only part of the package, as their bundler would tree-shake
+ * it, with the same measurement for the breakers it is compared with. Budgets for ours below.
+ */
+export const PARTS = [
+  { part: 'createBreaker alone', code: "export { createBreaker } from 'tripswitch';" },
+  { part: 'wrap alone', code: "export { wrap } from 'tripswitch';" },
+  {
+    part: 'cockatiel circuitBreaker + ConsecutiveBreaker + handleAll',
+    code: "export { circuitBreaker, ConsecutiveBreaker, handleAll } from 'cockatiel';",
+    theirs: true,
+  },
+  { part: 'opossum (default import)', code: "export { default } from 'opossum';", theirs: true },
+];
+
+/** Budgets for the parts of ours, in bytes, min+gzip, a little above their measured size. */
+export const PART_BUDGETS = {
+  'createBreaker alone': 8550,
+  'wrap alone': 8680,
+};
+
 /** Node builtins and the optional peers (frameworks, Redis clients, metrics libraries) stay out of the bundle: they are not ours to ship. */
 const EXTERNAL = [
   ...builtinModules,
@@ -51,10 +72,11 @@ export function entryPoints(root = ROOT) {
     .map(([entry, target]) => ({ entry, file: join(root, target.import.default) }));
 }
 
-/** Bundles one built ESM file as a browser or edge bundler would; returns its size and external imports. */
-async function bundle(file) {
+/** Bundles one built ESM file (or `stdin` code) as a browser or edge bundler would; returns its size and external imports. */
+async function bundle(file, stdin, root = ROOT) {
   const result = await build({
-    entryPoints: [file],
+    ...(stdin === undefined ? { entryPoints: [file] } : { stdin: { contents: stdin, resolveDir: root, loader: 'js' } }),
+    alias: { tripswitch: join(root, 'dist/index.js') },
     bundle: true,
     minify: true,
     format: 'esm',
@@ -83,12 +105,28 @@ export async function measureSizes(root = ROOT) {
   return rows;
 }
 
-/** What is wrong with the measured sizes: an entry over budget or without one. */
-export function problems(rows) {
-  return rows.flatMap(({ entry, gzip, budget }) => {
+/** Measures every part: `{ part, minified, gzip, budget, theirs }`, sizes in bytes. */
+export async function measureParts(root = ROOT) {
+  const rows = [];
+  for (const { part, code, theirs = false } of PARTS) {
+    const { minified, gzip } = await bundle(undefined, code, root);
+    rows.push({ part, minified, gzip, budget: PART_BUDGETS[part], theirs });
+  }
+  return rows;
+}
+
+/** What is wrong with the measured sizes: an entry (or a part of ours) over budget or without one. */
+export function problems(rows, parts = []) {
+  const entries = rows.flatMap(({ entry, gzip, budget }) => {
     if (budget === undefined) return [`${entry} has no size budget: add one to BUDGETS in scripts/check-size.mjs`];
     return gzip > budget ? [`${entry} is ${gzip} B min+gzip, over its budget of ${budget} B`] : [];
   });
+  const ours = parts.flatMap(({ part, gzip, budget, theirs }) => {
+    if (theirs) return [];
+    if (budget === undefined) return [`${part} has no size budget: add one to PART_BUDGETS in scripts/check-size.mjs`];
+    return gzip > budget ? [`${part} is ${gzip} B min+gzip, over its budget of ${budget} B`] : [];
+  });
+  return [...entries, ...ours];
 }
 
 async function main() {
@@ -100,7 +138,12 @@ async function main() {
       `${entry.padEnd(12)} ${String(minified).padStart(6)} B min  ${String(gzip).padStart(5)} B min+gzip  ${limit}${outside}`,
     );
   }
-  const found = problems(rows);
+  const parts = await measureParts();
+  for (const { part, minified, gzip, budget, theirs } of parts) {
+    const limit = theirs ? 'for comparison' : budget === undefined ? 'no budget' : `budget ${budget} B`;
+    console.log(`${part.padEnd(58)} ${String(minified).padStart(6)} B min  ${String(gzip).padStart(5)} B min+gzip  ${limit}`);
+  }
+  const found = problems(rows, parts);
   for (const problem of found) console.error(`size: ${problem}`);
   if (found.length > 0) process.exit(1);
 }

@@ -1,10 +1,10 @@
 import { execute, executeFast, guard } from './call.js';
-import { CircuitOpenError } from './errors.js';
+import { type CircuitOpenError, circuitOpen } from './errors.js';
 import { BIT, type CloseReason, Emit, type EventType, type Hub, type OpenReason } from './events.js';
 import { Fleet, type Origin } from './fleet.js';
 import type { BreakerOptions } from './options.js';
 import { duration, knownKeys, optionsObject, type Resolved, resolveOptions } from './options.js';
-import { FAILURE, IGNORED, type Outcome, type Probe, SUCCESS } from './outcome.js';
+import { FAILURE, IGNORED, type Outcome, type Probe, REFUSED, SUCCESS } from './outcome.js';
 import { ManualPermit } from './permit.js';
 import type { Checked } from './rules.js';
 import { type BreakerSnapshot, parseSnapshot, SNAPSHOT_VERSION } from './snapshot.js';
@@ -66,9 +66,12 @@ export class CircuitBreaker implements Breaker {
   private readonly totals: TotalStats = { calls: 0, successes: 0, failures: 0, ignored: 0, rejected: 0, timeouts: 0 };
   /** Whether every call needs its start time, whoever listens. */
   private readonly timed: boolean;
-  private mono: number;
+  /** Rate mode: the calls the window must hold before a decision. */
+  private readonly minimum: number;
+  // Given a number at once: a field that starts as undefined would box every time written to it.
+  private mono = 0;
   private plain: PlainHandlers | undefined;
-  private lastRaw: number;
+  private lastRaw = 0;
 
   /** @internal The breaker's place in its store's fleet, with a `store`. */
   readonly fleet: Fleet | undefined;
@@ -80,7 +83,10 @@ export class CircuitBreaker implements Breaker {
    * After the fleet refused a lease, another process holds the probe: until its outcome is
    * shared, or its lease expires, calls here are turned away without asking again.
    */
-  private refusedUntil = Number.NEGATIVE_INFINITY;
+  private refusedUntil: number | undefined;
+
+  /** @internal The retry time of the call turned away last, for its `CircuitOpenError`. */
+  refusedFor = 0;
 
   /** @internal Told of every state change, after it is made (a registry keeps its order with it). */
   private readonly onMove: ((breaker: CircuitBreaker, to: State) => void) | undefined;
@@ -98,6 +104,7 @@ export class CircuitBreaker implements Breaker {
           ? new CountWindow(w.size)
           : new TimeWindow(w.durationMs, w.buckets);
     this.timed = options.slowCallDurationMs !== undefined;
+    this.minimum = w.kind === 'count' ? Math.min(options.minimumCalls, w.size) : options.minimumCalls;
     const raw = options.clock.now();
     this.lastRaw = this.mono = typeof raw === 'number' && Number.isFinite(raw) ? raw : 0;
     if (options.initialState !== undefined) this.restore(parseSnapshot(options.initialState));
@@ -155,12 +162,20 @@ export class CircuitBreaker implements Breaker {
   // ---- admission ----------------------------------------------------------------------
 
   /**
-   * @internal Lets a call through (returning its probe when it is one), or returns the
-   * `CircuitOpenError` that rejects it. A call let through is counted as in flight.
+   * @internal Lets a call through (returning its probe when it is one), or returns `REFUSED`:
+   * the caller then rejects with `b.refusal(new Error())`, the `Error` made in its own frame so
+   * that the stack starts at the call, with none of ours (capturing a frame costs about a
+   * tenth of a whole rejection). A call let through is counted as in flight.
    */
-  enter(): Probe | undefined | CircuitOpenError {
-    const kind = this.s.kind;
+  enter(): Probe | undefined | typeof REFUSED {
+    const current = this.s;
+    const kind = current.kind;
     if (kind === 'closed' || kind === 'disabled') return this.admitted(undefined);
+    if (kind === 'open') {
+      // Open and not yet due: turned away, on one reading of the clock.
+      const left = current.until - this.now();
+      if (left > 0) return this.refuse(current, left);
+    }
     const s = this.observe();
     if (s.kind === 'closed' || s.kind === 'disabled') return this.admitted(undefined);
     if (s.kind === 'halfOpen') {
@@ -169,7 +184,7 @@ export class CircuitBreaker implements Breaker {
         this.held = undefined;
         if (s.running.includes(held)) return this.admitted(held);
       }
-      if (s.successes + s.running.length < this.o.halfOpenMaxCalls && !(this.refusedUntil > this.now())) {
+      if (s.successes + s.running.length < this.o.halfOpenMaxCalls && this.refusalLeft() === 0) {
         const probe: Probe = { deadline: this.now() + s.ttl, lease: undefined };
         s.running.push(probe);
         // With a store, the slot is held while the fleet is asked for a lease: not yet let through.
@@ -178,15 +193,33 @@ export class CircuitBreaker implements Breaker {
         return probe;
       }
     }
-    return this.reject(s);
+    return this.refuse(s);
   }
 
-  /** Counts a call turned away and returns the error that rejects it. */
-  private reject(s: Inner): CircuitOpenError {
+  /** Counts a call turned away, and notes what its error will say. */
+  private refuse(s: Inner, retryAfterMs = this.retryAfter(s)): typeof REFUSED {
     this.totals.rejected++;
-    const retryAfterMs = this.retryAfter(s);
     if (this.events.wants(BIT.reject)) this.events.emit('reject', { name: this.name, state: s.kind, retryAfterMs });
-    return new CircuitOpenError(this.name, s.kind, retryAfterMs);
+    this.refusedFor = retryAfterMs;
+    return REFUSED;
+  }
+
+  /** How long calls here are still turned away after the fleet refused a lease (0: not). */
+  private refusalLeft(): number {
+    const until = this.refusedUntil;
+    return until === undefined ? 0 : Math.max(0, until - this.now());
+  }
+
+  /** @internal Makes `error` (a fresh `new Error()`) the `CircuitOpenError` of the call turned away last. */
+  refusal(error: Error): CircuitOpenError {
+    // Made right after `refuse()`, in the state it turned the call away in.
+    return circuitOpen(error, this.name, this.s.kind, this.refusedFor);
+  }
+
+  /** Counts a call turned away and returns its error (on paths where the stack's first frames matter less). */
+  private reject(s: Inner): CircuitOpenError {
+    this.refuse(s);
+    return this.refusal(new Error());
   }
 
   /**
@@ -261,7 +294,7 @@ export class CircuitBreaker implements Breaker {
       case 'isolated':
         return Number.POSITIVE_INFINITY;
       case 'halfOpen':
-        if (this.refusedUntil > this.now()) return this.refusedUntil - this.now();
+        if (this.refusalLeft() > 0) return this.refusalLeft();
         return s.successes + s.running.length < this.o.halfOpenMaxCalls ? 0 : Math.max(0, s.running[0].deadline - this.now());
       default:
         return 0;
@@ -307,20 +340,13 @@ export class CircuitBreaker implements Breaker {
    */
   record(gen: number, start: number, probe: Probe | undefined, outcome: Outcome, error: unknown): void {
     this.inFlight--;
-    const totals = this.totals;
-    const current = gen === this.gen;
-    let durationMs = 0;
-    if (start === start) durationMs = this.now() - start;
+    const durationMs = start === start ? this.now() - start : 0;
     if (outcome === IGNORED) {
-      totals.ignored++;
-      if (this.events.wants(BIT.ignore)) this.events.emit('ignore', { name: this.name, error });
-      if (current && probe !== undefined) {
-        this.release(probe);
-        this.fleet?.link.probeDone('ignore');
-      }
+      this.ignored(gen, probe, error);
       return;
     }
     const failed = outcome === FAILURE;
+    const totals = this.totals;
     if (failed) {
       totals.failures++;
       if (this.events.wants(BIT.failure)) this.events.emit('failure', { name: this.name, error, durationMs });
@@ -328,22 +354,37 @@ export class CircuitBreaker implements Breaker {
       totals.successes++;
       if (this.events.wants(BIT.success)) this.events.emit('success', { name: this.name, durationMs });
     }
-    // A listener may have changed the state: only an outcome of the current generation counts.
-    if (!current || gen !== this.gen) return;
+    // Only an outcome of the current generation counts (a listener may just have changed it).
+    if (gen !== this.gen) return;
     const slowMs = this.o.slowCallDurationMs;
-    const slow = slowMs !== undefined && durationMs >= slowMs;
-    const s = this.s;
-    this.window.record(this.o.window.kind === 'time' ? this.now() : 0, failed, slow);
+    const w = this.window;
+    const kind = this.o.window.kind;
+    w.record(kind === 'time' ? this.now() : 0, failed, slowMs !== undefined && durationMs >= slowMs);
     this.run = failed ? this.run + 1 : 0;
+    const s = this.s;
     if (s.kind === 'closed') {
-      if (failed || this.o.window.kind !== 'consecutive') this.decide();
-    } else if (s.kind === 'halfOpen' && probe !== undefined) {
+      if (kind !== 'consecutive') {
+        if (w.calls >= this.minimum) this.decide(w);
+      } else if (failed && this.run >= this.o.failureThreshold) this.reopen('failures', this.attempt);
+    } else if (s.kind === 'halfOpen' && probe !== undefined) this.probeSettled(s, probe, failed);
+  }
+
+  // Kept apart from `record`, so that the common outcome stays small enough for V8 to inline.
+  private ignored(gen: number, probe: Probe | undefined, error: unknown): void {
+    this.totals.ignored++;
+    if (this.events.wants(BIT.ignore)) this.events.emit('ignore', { name: this.name, error });
+    if (gen === this.gen && probe !== undefined) {
       this.release(probe);
-      if (failed) this.reopen('probeFailed', this.attempt + 1);
-      else if (++s.successes >= this.o.halfOpenMaxCalls) this.moveTo(CLOSED, 'close', 'probesSucceeded');
-      // Probes of one period may run in several processes: the fleet counts their successes.
-      else this.fleet?.link.probeDone('success');
+      this.fleet?.link.probeDone('ignore');
     }
+  }
+
+  private probeSettled(s: Inner & { kind: 'halfOpen' }, probe: Probe, failed: boolean): void {
+    this.release(probe);
+    if (failed) this.reopen('probeFailed', this.attempt + 1);
+    else if (++s.successes >= this.o.halfOpenMaxCalls) this.moveTo(CLOSED, 'close', 'probesSucceeded');
+    // Probes of one period may run in several processes: the fleet counts their successes.
+    else this.fleet?.link.probeDone('success');
   }
 
   /** Frees a probe's half-open slot. */
@@ -354,16 +395,9 @@ export class CircuitBreaker implements Breaker {
     if (i >= 0) s.running.splice(i, 1);
   }
 
-  /** Closed state: opens when the counts reach a threshold. */
-  private decide(): void {
+  /** Closed state, rate mode, with enough calls in the window: opens when a rate reaches its threshold. */
+  private decide(w: Window): void {
     const o = this.o;
-    if (o.window.kind === 'consecutive') {
-      if (this.run >= o.failureThreshold) this.reopen('failures', this.attempt);
-      return;
-    }
-    const w = this.window;
-    const minimum = o.window.kind === 'count' ? Math.min(o.minimumCalls, o.window.size) : o.minimumCalls;
-    if (w.calls < minimum) return;
     if (w.failures / w.calls >= o.failureRateThreshold) this.reopen('failureRate', this.attempt);
     else if (o.slowCallDurationMs !== undefined && w.slowCalls / w.calls >= o.slowCallRateThreshold) {
       this.reopen('slowCallRate', this.attempt);
@@ -399,7 +433,7 @@ export class CircuitBreaker implements Breaker {
     const from = this.s.kind;
     this.s = next;
     this.gen++;
-    this.refusedUntil = Number.NEGATIVE_INFINITY;
+    this.refusedUntil = undefined;
     if (next.kind === 'closed') {
       this.window.reset();
       this.run = 0;
@@ -475,9 +509,11 @@ export class CircuitBreaker implements Breaker {
   // ---- calls ------------------------------------------------------------------------------
 
   execute<T>(fn: (ctx: CallContext) => T | PromiseLike<T>, options?: ExecuteOptions): Promise<Awaited<T>> {
-    // The fast path is taken here, one frame less between the caller and `fn`.
+    // The fast path is taken here, one frame less between the caller and `fn` (or its rejection).
     if (options === undefined && typeof fn === 'function' && this.o.timeoutMs === undefined) {
-      return executeFast(this, fn) as Promise<Awaited<T>>;
+      const probe = this.enter();
+      if (probe === REFUSED) return Promise.reject(this.refusal(new Error()));
+      return executeFast(this, fn, probe) as Promise<Awaited<T>>;
     }
     return execute(this, fn, options);
   }
@@ -492,7 +528,7 @@ export class CircuitBreaker implements Breaker {
 
   acquire(): Permit {
     const probe = this.enter();
-    if (probe instanceof CircuitOpenError) throw probe;
+    if (probe === REFUSED) throw this.refusal(new Error());
     if (probe?.lease !== undefined) throw this.hold(probe);
     return new ManualPermit(this, this.gen, this.startTime(), probe);
   }

@@ -2,7 +2,7 @@ import type { CircuitBreaker } from './breaker.js';
 import { describe } from './describe.js';
 import { CallTimeoutError, CircuitOpenError } from './errors.js';
 import { BREAKER_OPTION_NAMES, func, knownKeys, optionsObject } from './options.js';
-import { FAILURE, IGNORED, type Probe } from './outcome.js';
+import { FAILURE, IGNORED, type Probe, REFUSED } from './outcome.js';
 import type { CallContext, ExecuteOptions, Fallback, Guarded } from './types.js';
 
 type Fn = (this: unknown, ...args: never[]) => unknown;
@@ -94,10 +94,8 @@ function runAdmitted(
   return track(b, result, gen, start, probe);
 }
 
-/** @internal The fast path of `execute`: `fn` gets a fresh context. */
-export function executeFast(b: CircuitBreaker, fn: (ctx: CallContext) => unknown): Promise<unknown> {
-  const probe = b.enter();
-  if (probe instanceof CircuitOpenError) return Promise.reject(probe);
+/** @internal The fast path of `execute`, for a call `b.enter()` let through: `fn` gets a fresh context. */
+export function executeFast(b: CircuitBreaker, fn: (ctx: CallContext) => unknown, probe: Probe | undefined): Promise<unknown> {
   if (probe?.lease !== undefined) return afterLease(b, probe, (p) => runAdmitted(b, p, fn as Fn, undefined, [new Context()]));
   const gen = b.gen;
   const start = b.startTime();
@@ -137,7 +135,7 @@ function invokeFull(
     };
     if (signal?.aborted) return reject(signal.reason);
     const probe = b.enter();
-    if (probe instanceof CircuitOpenError) return fail(probe);
+    if (probe === REFUSED) return fail(b.refusal(new Error()));
     if (probe?.lease === undefined) return run(probe);
     (probe.lease as Promise<boolean>).then((granted) => {
       const admitted = b.leased(probe, granted);
@@ -239,7 +237,11 @@ export function execute<T>(
   } catch (error) {
     return Promise.reject(error);
   }
-  if (signal === undefined && b.o.timeoutMs === undefined) return executeFast(b, fn) as Promise<Awaited<T>>;
+  if (signal === undefined && b.o.timeoutMs === undefined) {
+    const probe = b.enter();
+    if (probe === REFUSED) return Promise.reject(b.refusal(new Error()));
+    return executeFast(b, fn, probe) as Promise<Awaited<T>>;
+  }
   const context = new Context();
   return invokeFull(b, fn as Fn, undefined, [context], context, signal, undefined) as Promise<Awaited<T>>;
 }
@@ -253,16 +255,18 @@ export function guard<A extends unknown[], R, This>(
   func('fn', fn);
   if (fallback !== undefined) func('fallback', fallback);
   const f = fn as unknown as Fn;
-  const guarded =
-    fallback === undefined && b.o.timeoutMs === undefined
-      ? function (this: unknown) {
+  const fast = fallback === undefined && b.o.timeoutMs === undefined;
+  const guarded = !fast
+    ? function (this: unknown, ...args: unknown[]) {
+        return invokeFull(b, f, this, args, undefined, undefined, fallback as Fallback<unknown[], unknown> | undefined);
+      }
+    : b.fleet === undefined
+      ? // Without a store no call waits for a lease: nothing keeps `arguments`, so V8 passes
+        // them on without building an object.
+        function (this: unknown) {
           const probe = b.enter();
-          if (probe instanceof CircuitOpenError) return Promise.reject(probe);
-          if (probe?.lease !== undefined) {
-            // biome-ignore lint/complexity/noArguments: kept for the call once the lease is granted.
-            const args = arguments;
-            return afterLease(b, probe, (p) => runAdmitted(b, p, f, this, args));
-          }
+          // Made here, so that its stack starts at the call (see `enter`).
+          if (probe === REFUSED) return Promise.reject(b.refusal(new Error()));
           const gen = b.gen;
           const start = b.startTime();
           let result: unknown;
@@ -274,8 +278,13 @@ export function guard<A extends unknown[], R, This>(
           }
           return track(b, result, gen, start, probe);
         }
-      : function (this: unknown, ...args: unknown[]) {
-          return invokeFull(b, f, this, args, undefined, undefined, fallback as Fallback<unknown[], unknown> | undefined);
+      : function (this: unknown) {
+          const probe = b.enter();
+          if (probe === REFUSED) return Promise.reject(b.refusal(new Error()));
+          // biome-ignore lint/complexity/noArguments: kept for the call once the lease is granted.
+          const args = arguments;
+          if (probe?.lease !== undefined) return afterLease(b, probe, (p) => runAdmitted(b, p, f, this, args));
+          return runAdmitted(b, probe, f, this, args);
         };
   Object.defineProperty(guarded, 'name', { value: fn.name });
   Object.defineProperty(guarded, 'breaker', { value: b, enumerable: true });

@@ -23,19 +23,18 @@ const TIMEOUT_BRAND = Symbol.for('tripswitch.CallTimeoutError');
 export class CircuitOpenError extends Error {
   /** Always `'ERR_CIRCUIT_OPEN'`. */
   readonly code = 'ERR_CIRCUIT_OPEN' as const;
+  // Declared, not defined as fields: the constructor's assignments are the only stores.
   /** The name of the breaker that rejected the call. */
-  readonly breaker: string;
+  declare readonly breaker: string;
   /** The breaker's state when it rejected the call: `'open'`, `'halfOpen'` or `'isolated'`. */
-  readonly state: State;
+  declare readonly state: State;
   /** Milliseconds until the breaker may let a call through again; `Infinity` when isolated. */
-  readonly retryAfterMs: number;
+  declare readonly retryAfterMs: number;
 
   constructor(breaker: string, state: State, retryAfterMs: number) {
-    super(
-      state === 'isolated'
-        ? `Circuit "${breaker}" is isolated: calls are rejected until it is closed`
-        : `Circuit "${breaker}" is ${state === 'open' ? 'open' : 'half-open with no probe slot free'}: retry after ${Math.ceil(retryAfterMs)} ms`,
-    );
+    // No message here: it is built from the fields when first read (see below), so that
+    // turning a call away does not format a string nobody may read.
+    super();
     this.breaker = breaker;
     this.state = state;
     this.retryAfterMs = retryAfterMs;
@@ -44,9 +43,41 @@ export class CircuitOpenError extends Error {
   // Set on the prototype, not per instance: creating a rejection stays cheap.
   /** Always `'CircuitOpenError'`. */
   declare readonly name: 'CircuitOpenError';
+  /** What happened, with the breaker's name and when to retry, e.g. `Circuit "db" is open: retry after 1235 ms`. */
+  declare message: string;
 }
 Object.defineProperty(CircuitOpenError.prototype, 'name', { value: 'CircuitOpenError' });
+// `message` reads (and `String(error)`, `error.stack` and `util.inspect` show) the same as an
+// own message would; assigning one stores it on the error, as on any Error.
+Object.defineProperty(CircuitOpenError.prototype, 'message', {
+  configurable: true,
+  get(this: CircuitOpenError): string {
+    const { breaker, state } = this;
+    return state === 'isolated'
+      ? `Circuit "${breaker}" is isolated: calls are rejected until it is closed`
+      : `Circuit "${breaker}" is ${state === 'open' ? 'open' : 'half-open with no probe slot free'}: retry after ${Math.ceil(this.retryAfterMs)} ms`;
+  },
+  set(this: CircuitOpenError, value: string): void {
+    Object.defineProperty(this, 'message', { value, writable: true, configurable: true });
+  },
+});
 Object.defineProperty(CircuitOpenError.prototype, OPEN_BRAND, { value: true });
+
+/**
+ * @internal Makes `error`, a plain `new Error()` made by the caller, the `CircuitOpenError`
+ * for a call turned away: the same properties, in the same order, as the constructor gives.
+ * The caller makes the `Error` in its own frame so that the stack starts at the call, and a
+ * plain `Error` given a prototype costs less than running a subclass's constructor.
+ */
+export function circuitOpen(error: Error, breaker: string, state: State, retryAfterMs: number): CircuitOpenError {
+  Object.setPrototypeOf(error, CircuitOpenError.prototype);
+  const e = error as { -readonly [K in keyof CircuitOpenError]: CircuitOpenError[K] };
+  e.code = 'ERR_CIRCUIT_OPEN';
+  e.breaker = breaker;
+  e.state = state;
+  e.retryAfterMs = retryAfterMs;
+  return e;
+}
 
 /**
  * Rejected with when a call runs longer than the breaker's `timeoutMs`. The call counts as a

@@ -14,3 +14,6 @@ export interface Probe {
   /** With a store, while the fleet is asked for this probe's lease: not yet let through. */
   lease?: Promise<boolean> | undefined;
 }
+
+/** @internal What `enter()` returns for a call turned away. */
+export const REFUSED = null;

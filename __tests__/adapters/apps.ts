@@ -106,7 +106,7 @@ export const expressFramework: Framework = {
     throw error;
   },
   direct(middleware, path) {
-    const res = { statusCode: 200, once: () => res };
+    const res = { statusCode: 200, on: () => res, once: () => res };
     (middleware as (req: unknown, res: unknown, next: () => void) => void)({ path }, res, () => {});
     return Promise.resolve();
   },
@@ -148,7 +148,7 @@ export const koaFramework: Framework = {
     throw error;
   },
   direct(middleware, path) {
-    const res = { statusCode: 200, once: () => res };
+    const res = { statusCode: 200, on: () => res, once: () => res };
     return (middleware as (ctx: unknown, next: () => Promise<void>) => Promise<void>)({ path, res }, async () => {});
   },
 };

@@ -85,7 +85,7 @@ export function circuitBreaker(options?: ExpressBreakerOptions): ExpressCircuitB
         return;
       }
       // A response closes once sent, or when the client goes away before it ends: ignored then.
-      res.once('close', () => (res.writableFinished ? guard.settle(permit, breaker, res.statusCode) : permit.ignore()));
+      res.on('close', () => (res.writableFinished ? guard.settle(permit, breaker, res.statusCode) : permit.ignore()));
     } catch (error) {
       next(error);
       return;

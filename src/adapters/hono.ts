@@ -75,7 +75,16 @@ export function circuitBreaker(options?: HonoBreakerOptions): HonoCircuitBreaker
       const { headers, body } = rejection(permit);
       return c.body(body, 503, headers);
     }
-    const watch = watchDisconnect(c, () => permit.ignore());
+    // A client that goes away before the handler returns is ignored. On Node.js
+    // (`@hono/node-server`) the outgoing response is watched, because reading `c.req.raw` there
+    // makes a whole `Request` for every request; elsewhere the request's signal. The response
+    // closes after the outcome below is counted, so the listener is left in place: by then
+    // `ignore()` does nothing.
+    const ignore = (): void => permit.ignore();
+    const outgoing = nodeResponse(c);
+    const signal = outgoing === undefined ? c.req.raw.signal : undefined;
+    if (outgoing !== undefined) outgoing.on('close', ignore);
+    else signal?.addEventListener('abort', ignore, { once: true });
     try {
       await next();
     } catch (error) {
@@ -83,9 +92,10 @@ export function circuitBreaker(options?: HonoBreakerOptions): HonoCircuitBreaker
       guard.settle(permit, breaker, errorStatus(error), error);
       throw error;
     } finally {
-      watch.stop();
+      signal?.removeEventListener('abort', ignore);
     }
-    if (watch.gone()) permit.ignore();
+    const gone = outgoing !== undefined ? outgoing.destroyed && !outgoing.writableFinished : signal?.aborted === true;
+    if (gone) permit.ignore();
     else if (c.error !== undefined) guard.settle(permit, breaker, errorStatus(c.error), c.error);
     else guard.settle(permit, breaker, c.res.status);
     return undefined;
@@ -97,31 +107,11 @@ export function circuitBreaker(options?: HonoBreakerOptions): HonoCircuitBreaker
 interface NodeResponse {
   readonly writableFinished: boolean;
   readonly destroyed: boolean;
-  once(event: 'close', listener: () => void): unknown;
-  off(event: 'close', listener: () => void): unknown;
+  on(event: 'close', listener: () => void): unknown;
 }
 
-/**
- * Calls `onGone` when the client disconnects before the response ends. On Node.js
- * (`@hono/node-server`) it watches the outgoing response, because reading `c.req.raw` there
- * makes a whole `Request` for every request; elsewhere it watches the request's signal.
- */
-function watchDisconnect(c: Context, onGone: () => void): { stop(): void; gone(): boolean } {
+/** The Node.js response under this request, when served by `@hono/node-server`. */
+function nodeResponse(c: Context): NodeResponse | undefined {
   const outgoing = (c.env as { outgoing?: NodeResponse } | undefined)?.outgoing;
-  if (outgoing !== undefined && typeof outgoing.once === 'function') {
-    const onClose = (): void => {
-      if (!outgoing.writableFinished) onGone();
-    };
-    outgoing.once('close', onClose);
-    return {
-      stop: () => outgoing.off('close', onClose),
-      gone: () => outgoing.destroyed && !outgoing.writableFinished,
-    };
-  }
-  const signal: AbortSignal | undefined = c.req.raw.signal;
-  signal?.addEventListener('abort', onGone, { once: true });
-  return {
-    stop: () => signal?.removeEventListener('abort', onGone),
-    gone: () => signal?.aborted === true,
-  };
+  return outgoing !== undefined && typeof outgoing.on === 'function' ? outgoing : undefined;
 }

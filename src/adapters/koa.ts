@@ -87,7 +87,7 @@ export function circuitBreaker(options?: KoaBreakerOptions): KoaCircuitBreaker<K
     const res = ctx.res;
     // The response is written after the middleware chain returns: count it once it is sent
     // (it then closes), and ignore it when the client goes away before it ends.
-    res.once('close', () => (res.writableFinished ? guard.settle(permit, breaker, res.statusCode) : permit.ignore()));
+    res.on('close', () => (res.writableFinished ? guard.settle(permit, breaker, res.statusCode) : permit.ignore()));
     try {
       await next();
     } catch (error) {

@@ -14,6 +14,8 @@ export class TimeWindow implements Window {
   private readonly slices: Float64Array;
   /** Index (time / width) of the newest slice; older slices are head - 1 ... head - buckets + 1. */
   private head = Number.NEGATIVE_INFINITY;
+  /** Where the counts of the newest slice start in `slices`: `slot(head)`, kept so that a record needs no modulo. */
+  private headSlot = 0;
 
   constructor(
     readonly durationMs: number,
@@ -25,14 +27,25 @@ export class TimeWindow implements Window {
 
   roll(now: number): void {
     const index = Math.floor(now / this.width);
-    if (index <= this.head) return;
+    if (index > this.head) this.advance(index);
+  }
+
+  /** Makes the slice `index` (newer than the head) the head, forgetting the slices it pushes out. */
+  private advance(index: number): void {
     if (this.calls === 0 || index - this.head >= this.buckets) {
       if (this.calls !== 0) this.reset();
       this.head = index;
+      this.headSlot = this.slot(index);
       return;
     }
-    for (let i = this.head + 1; i <= index; i++) this.clear(this.slot(i));
+    const last = 3 * (this.buckets - 1);
+    let s = this.headSlot;
+    for (let i = this.head; i < index; i++) {
+      s = s === last ? 0 : s + 3;
+      this.clear(s);
+    }
     this.head = index;
+    this.headSlot = s;
   }
 
   /** Where the counts of the slice with this index start in `slices`. */
@@ -50,16 +63,19 @@ export class TimeWindow implements Window {
   }
 
   record(now: number, failure: boolean, slow: boolean): void {
-    this.roll(now);
-    const s = this.slot(this.head);
-    this.slices[s]++;
+    // One division per outcome; the rest only when a new slice begins.
+    const index = Math.floor(now / this.width);
+    if (index > this.head) this.advance(index);
+    const s = this.headSlot;
+    const slices = this.slices;
+    slices[s]++;
     this.calls++;
     if (failure) {
-      this.slices[s + 1]++;
+      slices[s + 1]++;
       this.failures++;
     }
     if (slow) {
-      this.slices[s + 2]++;
+      slices[s + 2]++;
       this.slowCalls++;
     }
   }
