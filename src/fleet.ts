@@ -1,5 +1,4 @@
 import type { CircuitBreaker } from './breaker.js';
-import type { CloseReason, OpenReason } from './events.js';
 import type { BreakerStore, FleetState, StoreLink, StoreMember, Transition } from './store.js';
 
 /** @internal Where a transition came from, when another instance of the fleet made it. */
@@ -52,15 +51,11 @@ export class Fleet implements StoreMember {
       state === 'open' || state === 'halfOpen'
         ? {
             state: 'open',
-            reason: reasonOf(mine, 'manual'),
+            reason: mine?.reason ?? 'manual',
             retryAfterMs: state === 'open' ? b.stats().retryAfterMs : 0,
             attempt: b.attemptNow,
           }
-        : { state, reason: state === 'closed' ? reasonOf(mine, 'manual') : undefined, retryAfterMs: 0, attempt: b.attemptNow };
+        : { state, reason: state === 'closed' ? (mine?.reason ?? 'manual') : undefined, retryAfterMs: 0, attempt: b.attemptNow };
     return { transition, epoch: mine === undefined ? this.epoch : 0 };
   }
-}
-
-function reasonOf(mine: Transition | undefined, fallback: OpenReason | CloseReason): OpenReason | CloseReason {
-  return mine?.reason ?? fallback;
 }
