@@ -66,8 +66,15 @@ export class CircuitBreaker implements Breaker {
   private readonly totals: TotalStats = { calls: 0, successes: 0, failures: 0, ignored: 0, rejected: 0, timeouts: 0 };
   /** Whether every call needs its start time, whoever listens. */
   private readonly timed: boolean;
-  /** Rate mode: the calls the window must hold before a decision. */
+  // Settled once from the options, so that counting an outcome reads a field, not the options.
+  /** The calls the window must hold before a rate decision (never, in consecutive mode). */
   private readonly minimum: number;
+  /** The failures in a row that open the breaker (never, in rate mode). */
+  private readonly threshold: number;
+  /** Whether the window needs the time of each outcome (a time window). */
+  private readonly clocked: boolean;
+  /** No result to classify and no call to time: a plain success is counted by `succeeded`. */
+  private readonly lean: boolean;
   // Given a number at once: a field that starts as undefined would box every time written to it.
   private mono = 0;
   private plain: PlainHandlers | undefined;
@@ -104,7 +111,15 @@ export class CircuitBreaker implements Breaker {
           ? new CountWindow(w.size)
           : new TimeWindow(w.durationMs, w.buckets);
     this.timed = options.slowCallDurationMs !== undefined;
-    this.minimum = w.kind === 'count' ? Math.min(options.minimumCalls, w.size) : options.minimumCalls;
+    const rate = w.kind !== 'consecutive';
+    this.minimum = !rate
+      ? Number.POSITIVE_INFINITY
+      : w.kind === 'count'
+        ? Math.min(options.minimumCalls, w.size)
+        : options.minimumCalls;
+    this.threshold = rate ? Number.POSITIVE_INFINITY : options.failureThreshold;
+    this.clocked = w.kind === 'time';
+    this.lean = options.isResultFailure === undefined && !this.timed;
     const raw = options.clock.now();
     this.lastRaw = this.mono = typeof raw === 'number' && Number.isFinite(raw) ? raw : 0;
     if (options.initialState !== undefined) this.restore(parseSnapshot(options.initialState));
@@ -275,7 +290,9 @@ export class CircuitBreaker implements Breaker {
       const gen = this.gen;
       handlers = this.plain = {
         gen,
-        ok: (value) => this.record(gen, Number.NaN, undefined, this.classifyValue(value), value),
+        ok: this.lean
+          ? () => this.succeeded(gen)
+          : (value) => this.record(gen, Number.NaN, undefined, this.classifyValue(value), value),
         error: (error) => this.record(gen, Number.NaN, undefined, this.classifyError(error), error),
       };
     }
@@ -358,15 +375,32 @@ export class CircuitBreaker implements Breaker {
     if (gen !== this.gen) return;
     const slowMs = this.o.slowCallDurationMs;
     const w = this.window;
-    const kind = this.o.window.kind;
-    w.record(kind === 'time' ? this.now() : 0, failed, slowMs !== undefined && durationMs >= slowMs);
+    w.record(this.clocked ? this.now() : 0, failed, slowMs !== undefined && durationMs >= slowMs);
     this.run = failed ? this.run + 1 : 0;
     const s = this.s;
     if (s.kind === 'closed') {
-      if (kind !== 'consecutive') {
-        if (w.calls >= this.minimum) this.decide(w);
-      } else if (failed && this.run >= this.o.failureThreshold) this.reopen('failures', this.attempt);
+      if (w.calls >= this.minimum) this.decide(w);
+      else if (this.run >= this.threshold) this.reopen('failures', this.attempt);
     } else if (s.kind === 'halfOpen' && probe !== undefined) this.probeSettled(s, probe, failed);
+  }
+
+  /**
+   * A plain call's success in a lean breaker: what `record` does for it, without the checks
+   * that cannot apply (a probe, a duration, a result to classify). The commonest outcome of all.
+   */
+  private succeeded(gen: number): void {
+    if (this.events.wants(BIT.success)) {
+      this.record(gen, Number.NaN, undefined, SUCCESS, undefined);
+      return;
+    }
+    this.inFlight--;
+    this.totals.successes++;
+    if (gen !== this.gen) return;
+    const w = this.window;
+    w.record(this.clocked ? this.now() : 0, false, false);
+    this.run = 0;
+    // A success opens no breaker in consecutive mode; in rate mode the window may now hold enough calls.
+    if (w.calls >= this.minimum && this.s.kind === 'closed') this.decide(w);
   }
 
   // Kept apart from `record`, so that the common outcome stays small enough for V8 to inline.

@@ -7,26 +7,18 @@ import type { CallContext, ExecuteOptions, Fallback, Guarded } from './types.js'
 
 type Fn = (this: unknown, ...args: never[]) => unknown;
 
-/** The context handed to `execute`'s function. Its AbortController is made only when read. */
+/** The context handed to `execute`'s function. Its AbortController is made only when needed. */
 class Context implements CallContext {
-  private controller: AbortController | undefined;
-  private aborted = false;
-  private reason: unknown;
+  private controller: AbortController | undefined = undefined;
 
   get signal(): AbortSignal {
-    if (this.controller === undefined) {
-      this.controller = new AbortController();
-      if (this.aborted) this.controller.abort(this.reason);
-    }
+    this.controller ??= new AbortController();
     return this.controller.signal;
   }
 
   abort(reason: unknown): void {
-    if (this.controller !== undefined) this.controller.abort(reason);
-    else if (!this.aborted) {
-      this.aborted = true;
-      this.reason = reason;
-    }
+    this.controller ??= new AbortController();
+    this.controller.abort(reason);
   }
 }
 
