@@ -1,4 +1,4 @@
-import { execute, executeFast, guard } from './call.js';
+import { Context, execute, executeLeased, guard, thrown, track } from './call.js';
 import { type CircuitOpenError, circuitOpen } from './errors.js';
 import { BIT, type CloseReason, Emit, type EventType, type Hub, type OpenReason } from './events.js';
 import { Fleet, type Origin } from './fleet.js';
@@ -543,13 +543,21 @@ export class CircuitBreaker implements Breaker {
   // ---- calls ------------------------------------------------------------------------------
 
   execute<T>(fn: (ctx: CallContext) => T | PromiseLike<T>, options?: ExecuteOptions): Promise<Awaited<T>> {
-    // The fast path is taken here, one frame less between the caller and `fn` (or its rejection).
-    if (options === undefined && typeof fn === 'function' && this.o.timeoutMs === undefined) {
-      const probe = this.enter();
-      if (probe === REFUSED) return Promise.reject(this.refusal(new Error()));
-      return executeFast(this, fn, probe) as Promise<Awaited<T>>;
+    if (options !== undefined || typeof fn !== 'function' || this.o.timeoutMs !== undefined) return execute(this, fn, options);
+    // The fast path, written out here: every frame between the caller and `fn` (or its
+    // rejection) is one more in each error's stack, and capturing it costs.
+    const probe = this.enter();
+    if (probe === REFUSED) return Promise.reject(this.refusal(new Error()));
+    if (probe?.lease !== undefined) return executeLeased(this, probe, fn) as Promise<Awaited<T>>;
+    const gen = this.gen;
+    const start = this.startTime();
+    let result: unknown;
+    try {
+      result = fn(new Context());
+    } catch (error) {
+      return thrown(this, gen, start, probe, error);
     }
-    return execute(this, fn, options);
+    return track(this, result, gen, start, probe) as Promise<Awaited<T>>;
   }
 
   wrap<A extends unknown[], R, This = unknown>(

@@ -7,8 +7,8 @@ import type { CallContext, ExecuteOptions, Fallback, Guarded } from './types.js'
 
 type Fn = (this: unknown, ...args: never[]) => unknown;
 
-/** The context handed to `execute`'s function. Its AbortController is made only when needed. */
-class Context implements CallContext {
+/** @internal The context handed to `execute`'s function. Its AbortController is made only when needed. */
+export class Context implements CallContext {
   private controller: AbortController | undefined = undefined;
 
   get signal(): AbortSignal {
@@ -86,18 +86,9 @@ function runAdmitted(
   return track(b, result, gen, start, probe);
 }
 
-/** @internal The fast path of `execute`, for a call `b.enter()` let through: `fn` gets a fresh context. */
-export function executeFast(b: CircuitBreaker, fn: (ctx: CallContext) => unknown, probe: Probe | undefined): Promise<unknown> {
-  if (probe?.lease !== undefined) return afterLease(b, probe, (p) => runAdmitted(b, p, fn as Fn, undefined, [new Context()]));
-  const gen = b.gen;
-  const start = b.startTime();
-  let result: unknown;
-  try {
-    result = fn(new Context());
-  } catch (error) {
-    return thrown(b, gen, start, probe, error);
-  }
-  return track(b, result, gen, start, probe);
+/** @internal `execute`'s fast path for a would-be probe that waits for the fleet's lease. */
+export function executeLeased(b: CircuitBreaker, probe: Probe, fn: (ctx: CallContext) => unknown): Promise<unknown> {
+  return afterLease(b, probe, (p) => runAdmitted(b, p, fn as Fn, undefined, [new Context()]));
 }
 
 /**
@@ -229,11 +220,8 @@ export function execute<T>(
   } catch (error) {
     return Promise.reject(error);
   }
-  if (signal === undefined && b.o.timeoutMs === undefined) {
-    const probe = b.enter();
-    if (probe === REFUSED) return Promise.reject(b.refusal(new Error()));
-    return executeFast(b, fn, probe) as Promise<Awaited<T>>;
-  }
+  // With nothing left to check, the breaker's own fast path.
+  if (signal === undefined && b.o.timeoutMs === undefined) return b.execute(fn);
   const context = new Context();
   return invokeFull(b, fn as Fn, undefined, [context], context, signal, undefined) as Promise<Awaited<T>>;
 }
