@@ -59,16 +59,22 @@ const APPS = {
   },
 };
 
+// `node bench/http-server.mjs <framework> <variant>` starts that variant alone.
+const only = process.argv[3];
 const servers = {};
-for (const variant of Object.keys(counts)) servers[variant] = await APPS[framework](variant);
+for (const variant of Object.keys(counts)) if (only === undefined || only === variant) servers[variant] = await APPS[framework](variant);
 const ports = Object.fromEntries(Object.entries(servers).map(([v, s]) => [v, s.address().port]));
 process.stdout.write(`${JSON.stringify(ports)}\n`);
 
 const lines = createInterface({ input: process.stdin });
 lines.on('line', (line) => {
-  if (line === 'cpu') {
+  if (line === 'gc') {
+    // A collection between runs, so that none inherits the garbage of the one before.
+    globalThis.gc?.();
+    process.stdout.write('{}\n');
+  } else if (line === 'cpu') {
     const { user, system } = process.cpuUsage();
-    process.stdout.write(`${JSON.stringify({ cpuMicros: user + system, counts })}\n`);
+    process.stdout.write(`${JSON.stringify({ cpuMicros: user + system, user, system, counts })}\n`);
   } else if (line === 'stats') {
     process.stdout.write(`${JSON.stringify(guard.breaker.stats())}\n`);
   }

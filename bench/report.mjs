@@ -62,18 +62,20 @@ const RENDER = {
   http: (r, env) => {
     const us = (v) => `${v.median >= 0 ? '+' : ''}${v.median.toFixed(2)} µs`;
     const usRange = (v) => `${v.min.toFixed(1)} to ${v.max.toFixed(1)}`;
+    const usInterval = (v) => (v.ci === undefined ? '' : `${v.ci[0].toFixed(2)} to ${v.ci[1].toFixed(2)}`);
     const rows = r.rows.map((row) => [
       row.framework,
       `${row.none.median.toFixed(1)} µs`,
       us(row.noopOverNone),
       us(row.tripswitchOverNone),
       us(row.tripswitchOverNoop),
+      usInterval(row.tripswitchOverNoop),
       usRange(row.tripswitchOverNoop),
       String(row.counted),
     ]);
     for (const framework of r.skipped)
-      rows.push([framework, 'skipped', `dist/adapters/${framework}.js was not built`, '', '', '', '']);
-    const note = `Server CPU time per request (\`process.cpuUsage()\` in the server process, user + system, divided by the requests it answered), autocannon against 127.0.0.1 with ${r.connections} connections, ${r.seconds} s per run; ${r.pinned ? 'the server pinned to one core and the load generator to the other (`taskset`)' : 'not pinned (no `taskset`, or one core)'}. The three apps of a framework (no middleware, a no-op middleware, tripswitch) live in one server process; each of ${r.rounds} rounds loads each once, in a rotating order, and the differences are taken within a round. Each figure is the median over rounds; the range is that of the per-round differences, a direct reading of the noise. The last column is the requests the middleware counted, all as successes.`;
+      rows.push([framework, 'skipped', `dist/adapters/${framework}.js was not built`, '', '', '', '', '']);
+    const note = `Server CPU time per request (\`process.cpuUsage()\` in the server process, user + system, divided by the requests it answered), autocannon against 127.0.0.1 with ${r.connections} connections, ${r.seconds} s per run, a garbage collection before each; ${r.pinned ? 'the server pinned to one core and the load generator to the other (`taskset`)' : 'not pinned (no `taskset`, or one core)'}. The three apps of a framework (no middleware, a no-op middleware, tripswitch) live in one server process; each of ${r.rounds} rounds loads each once, in a rotating order, and the differences are taken within a round. Each figure is the median over rounds. The 95 % interval is a distribution-free confidence interval for that median (order statistics): the resolution of the measurement. A target is met when the whole interval is within it, missed when the whole interval is beyond it, and not resolved otherwise. The range is that of the single rounds, a direct reading of the noise. The last column is the requests the middleware counted, all as successes.`;
     return [
       '### HTTP middleware: server CPU per request',
       '',
@@ -81,7 +83,16 @@ const RENDER = {
       note,
       '',
       table(
-        ['framework', 'no middleware', 'no-op middleware', 'tripswitch', 'tripswitch − no-op', 'range', 'requests counted'],
+        [
+          'framework',
+          'no middleware',
+          'no-op middleware',
+          'tripswitch',
+          'tripswitch − no-op',
+          '95 % interval',
+          'range',
+          'requests counted',
+        ],
         rows,
       ),
     ].join('\n');

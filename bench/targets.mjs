@@ -52,6 +52,7 @@ const TARGETS = [
     text: `HTTP server CPU per request, tripswitch over a no-op middleware, ${id}`,
     id,
     read: (r) => row(r, id)?.tripswitchOverNoop.median,
+    interval: (r) => row(r, id)?.tripswitchOverNoop.ci,
     max: 1,
     format: (v) => `${v >= 0 ? '+' : ''}${v.toFixed(2)} µs`,
   })),
@@ -113,7 +114,14 @@ export function evaluate(group, result) {
     const target = t.max !== undefined ? `<= ${format(t.max)}` : `>= ${format(t.min)}`;
     const value = t.read(result, t.id);
     if (value === undefined) return { text: t.text, target, measured: 'not measured', status: 'skipped' };
-    const met = t.max !== undefined ? value <= t.max : value >= t.min;
-    return { text: t.text, target, measured: format(value), status: met ? 'met' : 'missed' };
+    const met = (x) => (t.max !== undefined ? x <= t.max : x >= t.min);
+    // With a confidence interval, the target is met or missed only when the whole interval is.
+    const interval = t.interval?.(result, t.id);
+    if (interval !== undefined) {
+      const measured = `${format(value)} (95 %: ${format(interval[0])} to ${format(interval[1])})`;
+      const status = interval.every(met) ? 'met' : !interval.some(met) ? 'missed' : 'not resolved';
+      return { text: t.text, target, measured, status };
+    }
+    return { text: t.text, target, measured: format(value), status: met(value) ? 'met' : 'missed' };
   });
 }
