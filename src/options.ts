@@ -279,12 +279,7 @@ const resetTimeout: Check = (name, value) => {
  * neither breaker options nor in `otherKeys` are a `TypeError`, so a typo never goes unnoticed.
  */
 export function resolveOptions(input: unknown, otherKeys: readonly string[] = []): Resolved {
-  const o = optionsObject('options', input);
-  for (const key of Object.keys(o)) {
-    if (!(BREAKER_OPTION_NAMES as readonly string[]).includes(key) && !otherKeys.includes(key)) {
-      throw new TypeError(`unknown option ${JSON.stringify(key)}`);
-    }
-  }
+  const o = knownKeys('options', optionsObject('options', input), [...BREAKER_OPTION_NAMES, ...otherKeys]);
   if (o.failureThreshold !== undefined && o.window !== undefined) {
     throw new TypeError('failureThreshold (consecutive mode) and window (rate mode) cannot be given together');
   }
