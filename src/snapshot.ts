@@ -66,16 +66,16 @@ function counts(path: string, value: unknown, length?: number): number[] {
   return value.map((v, i) => count(`${path}[${i}]`, v));
 }
 
+/** The fields `keys` of `o`, each an integer >= 0, in a new object. */
+function counters<K extends string>(path: string, o: Record<string, unknown>, keys: readonly K[]): Record<K, number> {
+  return Object.fromEntries(keys.map((k) => [k, count(`${path}.${k}`, o[k])])) as Record<K, number>;
+}
+
 function windowData(value: unknown): WindowData {
   const w = object('.window', value);
   switch (w.kind) {
     case 'consecutive':
-      return {
-        kind: 'consecutive',
-        calls: count('.window.calls', w.calls),
-        failures: count('.window.failures', w.failures),
-        slowCalls: count('.window.slowCalls', w.slowCalls),
-      };
+      return { kind: 'consecutive', ...counters('.window', w, ['calls', 'failures', 'slowCalls']) };
     case 'count':
       return { kind: 'count', size: count('.window.size', w.size), outcomes: counts('.window.outcomes', w.outcomes) };
     case 'time': {
@@ -106,8 +106,7 @@ export function parseSnapshot(value: unknown): BreakerSnapshot {
   }
   const attempt = count('.attempt', s.attempt);
   if (attempt < 1) fail('.attempt', 'an integer >= 1', attempt);
-  const totals = object('.totals', s.totals);
-  const parsedTotals = Object.fromEntries(TOTALS.map((k) => [k, count(`.totals.${k}`, totals[k])])) as unknown as TotalStats;
+  const totals = counters('.totals', object('.totals', s.totals), TOTALS);
   return {
     version: SNAPSHOT_VERSION,
     name: s.name,
@@ -117,6 +116,6 @@ export function parseSnapshot(value: unknown): BreakerSnapshot {
     attempt,
     consecutiveFailures: count('.consecutiveFailures', s.consecutiveFailures),
     window: windowData(s.window),
-    totals: parsedTotals,
+    totals,
   };
 }
