@@ -246,14 +246,11 @@ function resolveWindow(window: unknown): WindowSpec {
   return { kind: 'time', durationMs: durationMs as number, buckets: (buckets as number | undefined) ?? byDefault };
 }
 
-function clockLike(value: unknown): asserts value is Clock {
-  plainOrFunctionObject('clock', value);
-  for (const method of ['now', 'setTimeout', 'clearTimeout'] as const) {
-    if (typeof (value as Record<string, unknown>)[method] !== 'function') {
-      throw new TypeError(`clock.${method} must be a function, got ${describe((value as Record<string, unknown>)[method])}`);
-    }
-  }
-}
+const clockLike: Check = (name, value) => {
+  plainOrFunctionObject(name, value);
+  const clock = value as Record<string, unknown>;
+  for (const method of ['now', 'setTimeout', 'clearTimeout']) func(`${name}.${method}`, clock[method]);
+};
 
 function plainOrFunctionObject(name: string, value: unknown): void {
   if ((typeof value !== 'object' && typeof value !== 'function') || value === null) {
@@ -310,7 +307,7 @@ export function resolveOptions(input: unknown, otherKeys: readonly string[] = []
     timeoutMs: optional<number | undefined>('timeoutMs', timerDuration, undefined),
     isFailure: optional<((error: unknown) => boolean) | undefined>('isFailure', func, undefined),
     isResultFailure: optional<((result: unknown) => boolean) | undefined>('isResultFailure', func, undefined),
-    clock: optional<Clock>('clock', (_n, v) => clockLike(v), systemClock),
+    clock: optional<Clock>('clock', clockLike, systemClock),
     initialState: o.initialState as BreakerSnapshot | undefined,
     store: optional<BreakerStore | undefined>('store', storeLike, undefined),
   };
