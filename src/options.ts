@@ -3,7 +3,7 @@ import { systemClock } from './clock.js';
 import { describe } from './describe.js';
 import type { BreakerSnapshot } from './snapshot.js';
 import type { BreakerStore } from './store.js';
-import { MAX_TIMER_MS } from './timer.js';
+import { checkTimerDelay, type MAX_TIMER_MS } from './timer.js';
 
 /**
  * A rate window: the last `size` calls, or the last `durationMs` kept as `buckets` slices.
@@ -182,9 +182,7 @@ export const duration: Check = (name, value) => {
 /** A finite number > 0 that a timer can wait for: at most {@link MAX_TIMER_MS} (about 24.8 days). */
 const timerDuration: Check = (name, value) => {
   positiveDuration(name, value);
-  if ((value as number) > MAX_TIMER_MS) {
-    throw new RangeError(`${name} must be at most ${MAX_TIMER_MS} (about 24.8 days), got ${value}`);
-  }
+  checkTimerDelay(value as number, name);
 };
 
 const rate: Check = (name, value) => {
