@@ -195,7 +195,8 @@ export const func: Check = (name, value) => {
   if (typeof value !== 'function') throw new TypeError(`${name} must be a function, got ${describe(value)}`);
 };
 
-function plainObject(name: string, value: unknown): asserts value is Record<string, unknown> {
+/** @internal Throws a `TypeError` unless `value` is an object (not null, an array nor a function). */
+export function plainObject(name: string, value: unknown): asserts value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new TypeError(`${name} must be an object, got ${describe(value)}`);
   }
