@@ -1,5 +1,5 @@
 import { describe } from './describe.js';
-import { duration, func, optionsObject } from './options.js';
+import { duration, func, knownKeys, optionsObject } from './options.js';
 
 /**
  * Options of {@link exponentialBackoff}.
@@ -37,12 +37,7 @@ export interface BackoffOptions {
  * ```
  */
 export function exponentialBackoff(options?: BackoffOptions): (attempt: number) => number {
-  const o = optionsObject('options', options);
-  for (const key of Object.keys(o)) {
-    if (!['initialMs', 'maxMs', 'factor', 'jitter', 'random'].includes(key)) {
-      throw new TypeError(`unknown option ${JSON.stringify(key)}`);
-    }
-  }
+  const o = knownKeys('options', optionsObject('options', options), ['initialMs', 'maxMs', 'factor', 'jitter', 'random']);
   const initialMs = (o.initialMs ?? 1000) as number;
   const maxMs = (o.maxMs ?? 60_000) as number;
   const factor = (o.factor ?? 2) as number;

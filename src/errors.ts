@@ -98,10 +98,11 @@ export function circuitOpen(error: Error, breaker: string, state: State, retryAf
 export class CallTimeoutError extends Error {
   /** Always `'ERR_CALL_TIMEOUT'`. */
   readonly code = 'ERR_CALL_TIMEOUT' as const;
+  // Declared, not defined as fields: the constructor's assignments are the only stores.
   /** The name of the breaker whose call timed out. */
-  readonly breaker: string;
+  declare readonly breaker: string;
   /** The limit that was exceeded, in milliseconds. */
-  readonly timeoutMs: number;
+  declare readonly timeoutMs: number;
 
   constructor(breaker: string, timeoutMs: number) {
     super(`Call through breaker "${breaker}" timed out after ${timeoutMs} ms`);

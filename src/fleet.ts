@@ -47,15 +47,13 @@ export class Fleet implements StoreMember {
     if (mine === undefined && this.epoch === 0) return undefined;
     const b = this.breaker;
     const state = b.state;
-    const transition: Transition =
-      state === 'open' || state === 'halfOpen'
-        ? {
-            state: 'open',
-            reason: mine?.reason ?? 'manual',
-            retryAfterMs: state === 'open' ? b.stats().retryAfterMs : 0,
-            attempt: b.attemptNow,
-          }
-        : { state, reason: state === 'closed' ? (mine?.reason ?? 'manual') : undefined, retryAfterMs: 0, attempt: b.attemptNow };
+    // Half-open is shared as open with no time left; isolated and disabled have no reason.
+    const transition: Transition = {
+      state: state === 'halfOpen' ? 'open' : state,
+      reason: state === 'isolated' || state === 'disabled' ? undefined : (mine?.reason ?? 'manual'),
+      retryAfterMs: state === 'open' ? b.stats().retryAfterMs : 0,
+      attempt: b.attemptNow,
+    };
     return { transition, epoch: mine === undefined ? this.epoch : 0 };
   }
 }

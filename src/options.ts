@@ -3,7 +3,7 @@ import { systemClock } from './clock.js';
 import { describe } from './describe.js';
 import type { BreakerSnapshot } from './snapshot.js';
 import type { BreakerStore } from './store.js';
-import { MAX_TIMER_MS } from './timer.js';
+import { checkTimerDelay, type MAX_TIMER_MS } from './timer.js';
 
 /**
  * A rate window: the last `size` calls, or the last `durationMs` kept as `buckets` slices.
@@ -182,9 +182,7 @@ export const duration: Check = (name, value) => {
 /** A finite number > 0 that a timer can wait for: at most {@link MAX_TIMER_MS} (about 24.8 days). */
 const timerDuration: Check = (name, value) => {
   positiveDuration(name, value);
-  if ((value as number) > MAX_TIMER_MS) {
-    throw new RangeError(`${name} must be at most ${MAX_TIMER_MS} (about 24.8 days), got ${value}`);
-  }
+  checkTimerDelay(value as number, name);
 };
 
 const rate: Check = (name, value) => {
@@ -197,7 +195,8 @@ export const func: Check = (name, value) => {
   if (typeof value !== 'function') throw new TypeError(`${name} must be a function, got ${describe(value)}`);
 };
 
-function plainObject(name: string, value: unknown): asserts value is Record<string, unknown> {
+/** @internal Throws a `TypeError` unless `value` is an object (not null, an array nor a function). */
+export function plainObject(name: string, value: unknown): asserts value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new TypeError(`${name} must be an object, got ${describe(value)}`);
   }
@@ -246,14 +245,11 @@ function resolveWindow(window: unknown): WindowSpec {
   return { kind: 'time', durationMs: durationMs as number, buckets: (buckets as number | undefined) ?? byDefault };
 }
 
-function clockLike(value: unknown): asserts value is Clock {
-  plainOrFunctionObject('clock', value);
-  for (const method of ['now', 'setTimeout', 'clearTimeout'] as const) {
-    if (typeof (value as Record<string, unknown>)[method] !== 'function') {
-      throw new TypeError(`clock.${method} must be a function, got ${describe((value as Record<string, unknown>)[method])}`);
-    }
-  }
-}
+const clockLike: Check = (name, value) => {
+  plainOrFunctionObject(name, value);
+  const clock = value as Record<string, unknown>;
+  for (const method of ['now', 'setTimeout', 'clearTimeout']) func(`${name}.${method}`, clock[method]);
+};
 
 function plainOrFunctionObject(name: string, value: unknown): void {
   if ((typeof value !== 'object' && typeof value !== 'function') || value === null) {
@@ -279,12 +275,7 @@ const resetTimeout: Check = (name, value) => {
  * neither breaker options nor in `otherKeys` are a `TypeError`, so a typo never goes unnoticed.
  */
 export function resolveOptions(input: unknown, otherKeys: readonly string[] = []): Resolved {
-  const o = optionsObject('options', input);
-  for (const key of Object.keys(o)) {
-    if (!(BREAKER_OPTION_NAMES as readonly string[]).includes(key) && !otherKeys.includes(key)) {
-      throw new TypeError(`unknown option ${JSON.stringify(key)}`);
-    }
-  }
+  const o = knownKeys('options', optionsObject('options', input), [...BREAKER_OPTION_NAMES, ...otherKeys]);
   if (o.failureThreshold !== undefined && o.window !== undefined) {
     throw new TypeError('failureThreshold (consecutive mode) and window (rate mode) cannot be given together');
   }
@@ -315,7 +306,7 @@ export function resolveOptions(input: unknown, otherKeys: readonly string[] = []
     timeoutMs: optional<number | undefined>('timeoutMs', timerDuration, undefined),
     isFailure: optional<((error: unknown) => boolean) | undefined>('isFailure', func, undefined),
     isResultFailure: optional<((result: unknown) => boolean) | undefined>('isResultFailure', func, undefined),
-    clock: optional<Clock>('clock', (_n, v) => clockLike(v), systemClock),
+    clock: optional<Clock>('clock', clockLike, systemClock),
     initialState: o.initialState as BreakerSnapshot | undefined,
     store: optional<BreakerStore | undefined>('store', storeLike, undefined),
   };

@@ -1,5 +1,5 @@
 import type { CircuitBreaker } from './breaker.js';
-import { FAILURE, IGNORED, type Probe, SUCCESS } from './outcome.js';
+import { FAILURE, IGNORED, type Outcome, type Probe, SUCCESS } from './outcome.js';
 import type { Permit } from './types.js';
 
 /** @internal A permit from `acquire()`: the first report counts. */
@@ -14,22 +14,22 @@ export class ManualPermit implements Permit {
   ) {}
 
   success(): void {
-    if (this.settle()) this.breaker.record(this.gen, this.start, this.probe, SUCCESS, undefined);
+    this.settle(SUCCESS, undefined);
   }
 
   failure(...error: [unknown?]): void {
-    if (!this.settle()) return;
-    const outcome = error.length === 0 ? FAILURE : this.breaker.classifyError(error[0]);
-    this.breaker.record(this.gen, this.start, this.probe, outcome, error[0]);
+    this.settle(error.length === 0 ? FAILURE : undefined, error[0]);
   }
 
   ignore(): void {
-    if (this.settle()) this.breaker.record(this.gen, this.start, this.probe, IGNORED, undefined);
+    this.settle(IGNORED, undefined);
   }
 
-  private settle(): boolean {
-    if (this.done) return false;
+  /** Counts the first report only; an `outcome` left undefined is the error's, by `isFailure`. */
+  private settle(outcome: Outcome | undefined, error: unknown): void {
+    if (this.done) return;
     this.done = true;
-    return true;
+    const b = this.breaker;
+    b.record(this.gen, this.start, this.probe, outcome ?? b.classifyError(error), error);
   }
 }

@@ -1,4 +1,5 @@
 import { describe } from './describe.js';
+import { plainObject } from './options.js';
 import type { State, TotalStats } from './types.js';
 import type { WindowData } from './windows/window.js';
 
@@ -50,13 +51,14 @@ function fail(path: string, expected: string, value: unknown): never {
 }
 
 function object(path: string, value: unknown): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(path, 'an object', value);
-  return value as Record<string, unknown>;
+  plainObject(`initialState${path}`, value);
+  return value;
 }
 
 function count(path: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) fail(path, 'an integer >= 0', value);
-  return value;
+  // Number.isInteger is false for anything but a number.
+  if (!Number.isInteger(value) || (value as number) < 0) fail(path, 'an integer >= 0', value);
+  return value as number;
 }
 
 function counts(path: string, value: unknown, length?: number): number[] {
@@ -66,16 +68,16 @@ function counts(path: string, value: unknown, length?: number): number[] {
   return value.map((v, i) => count(`${path}[${i}]`, v));
 }
 
+/** The fields `keys` of `o`, each an integer >= 0, in a new object. */
+function counters<K extends string>(path: string, o: Record<string, unknown>, keys: readonly K[]): Record<K, number> {
+  return Object.fromEntries(keys.map((k) => [k, count(`${path}.${k}`, o[k])])) as Record<K, number>;
+}
+
 function windowData(value: unknown): WindowData {
   const w = object('.window', value);
   switch (w.kind) {
     case 'consecutive':
-      return {
-        kind: 'consecutive',
-        calls: count('.window.calls', w.calls),
-        failures: count('.window.failures', w.failures),
-        slowCalls: count('.window.slowCalls', w.slowCalls),
-      };
+      return { kind: 'consecutive', ...counters('.window', w, ['calls', 'failures', 'slowCalls']) };
     case 'count':
       return { kind: 'count', size: count('.window.size', w.size), outcomes: counts('.window.outcomes', w.outcomes) };
     case 'time': {
@@ -99,24 +101,23 @@ export function parseSnapshot(value: unknown): BreakerSnapshot {
   if (s.version !== SNAPSHOT_VERSION) fail('.version', String(SNAPSHOT_VERSION), s.version);
   if (typeof s.name !== 'string') fail('.name', 'a string', s.name);
   if (!STATES.includes(s.state as State)) fail('.state', `one of ${STATES.join(', ')}`, s.state);
-  if (typeof s.savedAt !== 'number' || !Number.isFinite(s.savedAt)) fail('.savedAt', 'a finite number', s.savedAt);
+  if (!Number.isFinite(s.savedAt)) fail('.savedAt', 'a finite number', s.savedAt);
   const open = s.state === 'open';
   if (open ? typeof s.retryAfterMs !== 'number' || !(s.retryAfterMs >= 0) : s.retryAfterMs !== null) {
     fail('.retryAfterMs', open ? 'a number >= 0 when open' : 'null unless open', s.retryAfterMs);
   }
   const attempt = count('.attempt', s.attempt);
   if (attempt < 1) fail('.attempt', 'an integer >= 1', attempt);
-  const totals = object('.totals', s.totals);
-  const parsedTotals = Object.fromEntries(TOTALS.map((k) => [k, count(`.totals.${k}`, totals[k])])) as unknown as TotalStats;
+  const totals = counters('.totals', object('.totals', s.totals), TOTALS);
   return {
     version: SNAPSHOT_VERSION,
     name: s.name,
     state: s.state as State,
-    savedAt: s.savedAt,
+    savedAt: s.savedAt as number,
     retryAfterMs: s.retryAfterMs as number | null,
     attempt,
     consecutiveFailures: count('.consecutiveFailures', s.consecutiveFailures),
     window: windowData(s.window),
-    totals: parsedTotals,
+    totals,
   };
 }

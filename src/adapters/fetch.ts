@@ -1,7 +1,7 @@
 import { systemClock } from '../clock.js';
 import { describe } from '../describe.js';
-import { type BreakerOptions, duration, func, optionsObject, positiveInteger } from '../options.js';
-import { createRegistry, type Registry } from '../registry.js';
+import { type BreakerOptions, duration, func, optionsObject, positiveInteger, resolveOptions } from '../options.js';
+import { BreakerRegistry, type Registry } from '../registry.js';
 import type { Checked } from '../rules.js';
 import type { Breaker } from '../types.js';
 
@@ -95,13 +95,15 @@ export function guardFetch(options?: GuardFetchOptions): GuardedFetch {
     }
   }
   if (o.maxSize !== undefined) throw new TypeError('unknown option "maxSize" (the bound is maxKeys)');
-  const breakerOptions: Record<string, unknown> = {};
-  for (const name of Object.keys(o)) if (!OWN_KEYS.includes(name)) breakerOptions[name] = o[name];
   // Unknown keys and bad breaker options fail here, with the core's messages.
-  breakerOptions.maxSize = o.maxKeys;
-  breakerOptions.isResultFailure = (result: unknown) =>
-    isFailureResponse(result as Response) || isResultFailure?.(result) === true;
-  const registry = createRegistry(breakerOptions);
+  const resolved = resolveOptions(o, OWN_KEYS);
+  const registry: Registry = new BreakerRegistry(
+    {
+      ...resolved,
+      isResultFailure: (result: unknown) => isFailureResponse(result as Response) || isResultFailure?.(result) === true,
+    },
+    (o.maxKeys ?? 1000) as number,
+  );
   const clock = (o.clock as BreakerOptions['clock']) ?? systemClock;
   const timed = o.timeoutMs !== undefined;
 

@@ -2,7 +2,7 @@ import { CircuitBreaker } from '../breaker.js';
 import { describe } from '../describe.js';
 import type { CircuitOpenError } from '../errors.js';
 import { BREAKER_OPTION_NAMES, type BreakerOptions, func, optionsObject, positiveInteger, resolveOptions } from '../options.js';
-import { createRegistry, type Registry } from '../registry.js';
+import { BreakerRegistry, type Registry } from '../registry.js';
 import type { Breaker, Permit } from '../types.js';
 
 /**
@@ -157,9 +157,8 @@ export function resolveHttpOptions<Ctx, OnReject>(input: unknown): Guard<Ctx, On
         );
       }
     }
-    const breakerOptions: Record<string, unknown> = { maxSize: o.maxKeys };
-    for (const name of BREAKER_OPTION_NAMES) breakerOptions[name] = o[name];
-    const registry = createRegistry(breakerOptions);
+    // Resolved above as createRegistry would (name and initialState refused, maxKeys checked).
+    const registry: Registry = new BreakerRegistry(resolved, (o.maxKeys ?? 1000) as number);
     const breakerFor = (ctx: Ctx): Breaker => {
       const k = key(ctx);
       if (typeof k !== 'string' || k === '') throw new TypeError(`key must return a non-empty string, got ${describe(k)}`);
