@@ -18,12 +18,12 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
  * docs/benchmarks.md for the figure and its causes; its budget guards against growth meanwhile.
  */
 export const BUDGETS = {
-  '.': 9720,
+  '.': 9780,
   './testing': 2330,
-  './express': 10230,
-  './koa': 10290,
-  './hono': 10380,
-  './fetch': 9850,
+  './express': 10280,
+  './koa': 10340,
+  './hono': 10430,
+  './fetch': 9910,
   './redis': 5000,
   './prometheus': 3330,
   './opentelemetry': 2870,
@@ -46,8 +46,8 @@ export const PARTS = [
 
 /** Budgets for the parts of ours, in bytes, min+gzip, a little above their measured size. */
 export const PART_BUDGETS = {
-  'createBreaker alone': 8480,
-  'wrap alone': 8590,
+  'createBreaker alone': 8540,
+  'wrap alone': 8660,
 };
 
 /** Node builtins and the optional peers (frameworks, Redis clients, metrics libraries) stay out of the bundle: they are not ours to ship. */

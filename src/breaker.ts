@@ -45,9 +45,10 @@ interface PlainHandlers {
   readonly error: (error: unknown) => void;
 }
 
-const CLOSED: Inner = Object.freeze({ kind: 'closed' });
-const ISOLATED: Inner = Object.freeze({ kind: 'isolated' });
-const DISABLED: Inner = Object.freeze({ kind: 'disabled' });
+// Shared by every breaker: `Inner` is readonly where these have fields.
+const CLOSED: Inner = { kind: 'closed' };
+const ISOLATED: Inner = { kind: 'isolated' };
+const DISABLED: Inner = { kind: 'disabled' };
 const OUTCOME_BITS = BIT.success | BIT.failure;
 const DEFAULT_RESET_MS = 30_000;
 
@@ -310,9 +311,11 @@ export class CircuitBreaker implements Breaker {
         return Math.max(0, s.until - this.now());
       case 'isolated':
         return Number.POSITIVE_INFINITY;
-      case 'halfOpen':
-        if (this.refusalLeft() > 0) return this.refusalLeft();
+      case 'halfOpen': {
+        const refused = this.refusalLeft();
+        if (refused > 0) return refused;
         return s.successes + s.running.length < this.o.halfOpenMaxCalls ? 0 : Math.max(0, s.running[0].deadline - this.now());
+      }
       default:
         return 0;
     }
@@ -628,22 +631,16 @@ export class CircuitBreaker implements Breaker {
     const now = this.now();
     const elapsed = Math.max(0, this.lastRaw - snapshot.savedAt);
     if (this.window.load(snapshot.window, now, elapsed)) this.run = snapshot.consecutiveFailures;
-    switch (snapshot.state) {
-      case 'open':
-        this.s = { kind: 'open', until: now + Math.max(0, (snapshot.retryAfterMs ?? 0) - elapsed) };
-        break;
-      case 'halfOpen':
-        this.s = { kind: 'open', until: now };
-        break;
-      case 'isolated':
-        this.s = ISOLATED;
-        break;
-      case 'disabled':
-        this.s = DISABLED;
-        break;
-      default:
-        this.s = CLOSED;
-    }
+    const state = snapshot.state;
+    // A half-open breaker comes back open with its probe due at once.
+    this.s =
+      state === 'open' || state === 'halfOpen'
+        ? { kind: 'open', until: state === 'open' ? now + Math.max(0, (snapshot.retryAfterMs ?? 0) - elapsed) : now }
+        : state === 'isolated'
+          ? ISOLATED
+          : state === 'disabled'
+            ? DISABLED
+            : CLOSED;
   }
 }
 
