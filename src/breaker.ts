@@ -74,7 +74,7 @@ export class CircuitBreaker implements Breaker {
   private readonly threshold: number;
   /** Whether the window needs the time of each outcome (a time window). */
   private readonly clocked: boolean;
-  /** No result to classify and no call to time: a plain success is counted by `succeeded`. */
+  /** No result to classify: a plain call's success is counted by `succeeded`. */
   private readonly lean: boolean;
   // Given a number at once: a field that starts as undefined would box every time written to it.
   private mono = 0;
@@ -120,7 +120,7 @@ export class CircuitBreaker implements Breaker {
         : options.minimumCalls;
     this.threshold = rate ? Number.POSITIVE_INFINITY : options.failureThreshold;
     this.clocked = w.kind === 'time';
-    this.lean = options.isResultFailure === undefined && !this.timed;
+    this.lean = options.isResultFailure === undefined;
     const raw = options.clock.now();
     this.lastRaw = this.mono = typeof raw === 'number' && Number.isFinite(raw) ? raw : 0;
     if (options.initialState !== undefined) this.restore(parseSnapshot(options.initialState));
@@ -388,8 +388,9 @@ export class CircuitBreaker implements Breaker {
   }
 
   /**
-   * A plain call's success in a lean breaker: what `record` does for it, without the checks
-   * that cannot apply (a probe, a duration, a result to classify). The commonest outcome of all.
+   * The success of a plain call (not a probe, no duration needed) whose result needs no
+   * classifying: what `record` does for it, without the checks that cannot apply. It is the
+   * commonest outcome of all.
    */
   private succeeded(gen: number): void {
     if (this.events.wants(BIT.success)) {

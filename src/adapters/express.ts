@@ -1,10 +1,11 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { type CircuitOpenError, isCircuitOpenError } from '../errors.js';
+import type { CircuitOpenError } from '../errors.js';
 import type { Checked } from '../rules.js';
+import type { Permit } from '../types.js';
 
 export type { Handle, HttpBreakerOptions, KeyedHandle, SingleHandle } from './http.js';
 
-import { admit, type Handle, type HttpBreakerOptions, rejection, resolveHttpOptions, withHandle } from './http.js';
+import { type Handle, type HttpBreakerOptions, rejection, resolveHttpOptions, withHandle } from './http.js';
 
 /**
  * Writes the response to a rejected request instead of the default 503. A throw or a
@@ -75,13 +76,13 @@ export function circuitBreaker(options?: ExpressBreakerOptions): ExpressCircuitB
   const middleware = (req: Request, res: Response, next: NextFunction): void => {
     try {
       const breaker = guard.breakerFor(req);
-      const permit = admit(breaker);
-      if (isCircuitOpenError(permit)) {
-        if (onReject !== undefined) {
-          Promise.resolve(onReject(permit, req, res)).catch(next);
-          return;
-        }
-        reject(res, permit);
+      let permit: Permit;
+      try {
+        permit = breaker.acquire();
+      } catch (error) {
+        // acquire() throws nothing but the CircuitOpenError of a request turned away.
+        if (onReject !== undefined) Promise.resolve(onReject(error as CircuitOpenError, req, res)).catch(next);
+        else reject(res, error as CircuitOpenError);
         return;
       }
       // A response closes once sent, or when the client goes away before it ends: ignored then.

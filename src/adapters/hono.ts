@@ -1,10 +1,11 @@
 import type { Context, MiddlewareHandler, Next } from 'hono';
-import { type CircuitOpenError, isCircuitOpenError } from '../errors.js';
+import type { CircuitOpenError } from '../errors.js';
 import type { Checked } from '../rules.js';
+import type { Permit } from '../types.js';
 
 export type { Handle, HttpBreakerOptions, KeyedHandle, SingleHandle } from './http.js';
 
-import { admit, errorStatus, type Handle, type HttpBreakerOptions, rejection, resolveHttpOptions, withHandle } from './http.js';
+import { errorStatus, type Handle, type HttpBreakerOptions, rejection, resolveHttpOptions, withHandle } from './http.js';
 
 /**
  * Returns the response to a rejected request instead of the default 503.
@@ -69,10 +70,13 @@ export function circuitBreaker(options?: HonoBreakerOptions): HonoCircuitBreaker
   const { onReject } = guard;
   const middleware = async (c: Context, next: Next): Promise<Response | undefined> => {
     const breaker = guard.breakerFor(c);
-    const permit = admit(breaker);
-    if (isCircuitOpenError(permit)) {
-      if (onReject !== undefined) return onReject(permit, c);
-      const { headers, body } = rejection(permit);
+    let permit: Permit;
+    try {
+      permit = breaker.acquire();
+    } catch (error) {
+      // acquire() throws nothing but the CircuitOpenError of a request turned away.
+      if (onReject !== undefined) return onReject(error as CircuitOpenError, c);
+      const { headers, body } = rejection(error as CircuitOpenError);
       return c.body(body, 503, headers);
     }
     // A client that goes away before the handler returns is ignored. On Node.js

@@ -220,16 +220,6 @@ function isErrorStatus(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= 400 && value <= 599;
 }
 
-/** @internal Takes a permit from `breaker`, or returns the `CircuitOpenError` that rejects the request. */
-export function admit(breaker: Breaker): Permit | CircuitOpenError {
-  try {
-    return breaker.acquire();
-  } catch (error) {
-    // acquire() throws nothing else.
-    return error as CircuitOpenError;
-  }
-}
-
 /** @internal The default answer to a rejected request. */
 export interface Rejection {
   readonly headers: Record<string, string>;

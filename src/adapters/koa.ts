@@ -1,10 +1,11 @@
 import type { Context, Middleware, Next } from 'koa';
-import { type CircuitOpenError, isCircuitOpenError } from '../errors.js';
+import type { CircuitOpenError } from '../errors.js';
 import type { Checked } from '../rules.js';
+import type { Permit } from '../types.js';
 
 export type { Handle, HttpBreakerOptions, KeyedHandle, SingleHandle } from './http.js';
 
-import { admit, errorStatus, type Handle, type HttpBreakerOptions, rejection, resolveHttpOptions, withHandle } from './http.js';
+import { errorStatus, type Handle, type HttpBreakerOptions, rejection, resolveHttpOptions, withHandle } from './http.js';
 
 /**
  * Writes the response to a rejected request (set `ctx.status`, `ctx.body`...) instead of the
@@ -75,10 +76,13 @@ export function circuitBreaker(options?: KoaBreakerOptions): KoaCircuitBreaker<K
   const { onReject } = guard;
   const middleware = async (ctx: Context, next: Next): Promise<void> => {
     const breaker = guard.breakerFor(ctx);
-    const permit = admit(breaker);
-    if (isCircuitOpenError(permit)) {
-      if (onReject !== undefined) return onReject(permit, ctx);
-      const { headers, body } = rejection(permit);
+    let permit: Permit;
+    try {
+      permit = breaker.acquire();
+    } catch (error) {
+      // acquire() throws nothing but the CircuitOpenError of a request turned away.
+      if (onReject !== undefined) return onReject(error as CircuitOpenError, ctx);
+      const { headers, body } = rejection(error as CircuitOpenError);
       ctx.status = 503;
       ctx.set(headers);
       ctx.body = body;
