@@ -6,6 +6,8 @@
 // collection so that no run pays for the garbage of the one before. Differences are taken within
 // a round; each figure is the median over rounds, with a 95 % confidence interval for it: the
 // resolution of the measurement, which decides whether a target is met, missed or not resolved.
+// Then the middleware's own time per request, read inside the server around it (the whole
+// server's CPU cannot resolve 1 µs on a framework that costs 100 µs per request).
 // Run by bench/run.mjs as `node --expose-gc bench/http.mjs`.
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -21,7 +23,7 @@ const VARIANTS = ['none', 'noop', 'tripswitch'];
 // Many short rounds rather than a few long ones: the machine's drift over seconds cancels
 // within a round, and the median of many rounds is known more closely.
 const SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 1);
-const ROUNDS = Number(process.env.BENCH_HTTP_ROUNDS ?? 30);
+const ROUNDS = Number(process.env.BENCH_HTTP_ROUNDS ?? 20);
 const CONNECTIONS = 10;
 const server = fileURLToPath(new URL('./http-server.mjs', import.meta.url));
 const NODE_FLAGS = ['--expose-gc'];
@@ -48,9 +50,9 @@ async function load(port, duration) {
 }
 
 /** Starts the framework's servers; returns their ports and a way to ask the process. */
-async function start(framework) {
+async function start(framework, ...args) {
   const [command, prefix] = pinned ?? [process.execPath, NODE_FLAGS];
-  const child = spawn(command, [...prefix, server, framework], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(command, [...prefix, server, framework, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   const { value } = await lines.next();
   if (value === undefined) throw new Error(`${framework} server exited before listening`);
@@ -119,6 +121,38 @@ async function measure(framework) {
   }
 }
 
+/**
+ * The middleware's own time per request, read inside the server (see bench/http-server.mjs,
+ * variant `own`): the no-op and the tripswitch app, alternating, µs per request per run.
+ */
+async function measureOwn(framework) {
+  const { child, ask, ports } = await start(framework, 'own');
+  try {
+    const variants = ['noop', 'tripswitch'];
+    for (const variant of variants) await load(ports[variant], 1);
+    const us = { noop: [], tripswitch: [] };
+    for (let round = 0; round < ROUNDS; round++) {
+      for (let k = 0; k < variants.length; k++) {
+        const variant = variants[(k + round) % variants.length];
+        await ask('gc');
+        const before = (await ask('own'))[variant];
+        await load(ports[variant], SECONDS);
+        const after = (await ask('own'))[variant];
+        us[variant].push(((after.ms - before.ms) / (after.requests - before.requests)) * 1000);
+      }
+    }
+    log(`  ${framework} own time: no-op ${median(us.noop).toFixed(2)} µs, tripswitch ${median(us.tripswitch).toFixed(2)} µs`);
+    return {
+      noop: spread(us.noop),
+      tripswitch: spread(us.tripswitch),
+      tripswitchOverNoop: spread(us.tripswitch.map((x, r) => x - us.noop[r])),
+    };
+  } finally {
+    child.stdin.end();
+    await once(child, 'exit');
+  }
+}
+
 const rows = [];
 const skipped = [];
 for (const framework of FRAMEWORKS) {
@@ -127,6 +161,6 @@ for (const framework of FRAMEWORKS) {
     skipped.push(framework);
     continue;
   }
-  rows.push(await measure(framework));
+  rows.push({ ...(await measure(framework)), own: await measureOwn(framework) });
 }
 emit({ group: 'http', seconds: SECONDS, rounds: ROUNDS, connections: CONNECTIONS, pinned: pinned !== undefined, rows, skipped });

@@ -76,6 +76,17 @@ const RENDER = {
     for (const framework of r.skipped)
       rows.push([framework, 'skipped', `dist/adapters/${framework}.js was not built`, '', '', '', '', '']);
     const note = `Server CPU time per request (\`process.cpuUsage()\` in the server process, user + system, divided by the requests it answered), autocannon against 127.0.0.1 with ${r.connections} connections, ${r.seconds} s per run, a garbage collection before each; ${r.pinned ? 'the server pinned to one core and the load generator to the other (`taskset`)' : 'not pinned (no `taskset`, or one core)'}. The three apps of a framework (no middleware, a no-op middleware, tripswitch) live in one server process; each of ${r.rounds} rounds loads each once, in a rotating order, and the differences are taken within a round. Each figure is the median over rounds. The 95 % interval is a distribution-free confidence interval for that median (order statistics): the resolution of the measurement. A target is met when the whole interval is within it, missed when the whole interval is beyond it, and not resolved otherwise. The range is that of the single rounds, a direct reading of the noise. The last column is the requests the middleware counted, all as successes.`;
+    const ownRows = r.rows
+      .filter((row) => row.own !== undefined)
+      .map(({ framework, own }) => [
+        framework,
+        `${own.noop.median.toFixed(2)} µs`,
+        `${own.tripswitch.median.toFixed(2)} µs`,
+        us(own.tripswitchOverNoop),
+        usInterval(own.tripswitchOverNoop),
+        usRange(own.tripswitchOverNoop),
+      ]);
+    const ownNote = `The middleware's own time per request, read inside the same kind of server: a probe middleware before the measured one and one after it read \`performance.now()\` on the way in and, on Koa and Hono, on the way out, and two \`close\` listeners on the Node response, one added before the measured middleware and one after, read it around the middleware's own listener. A request's sum is the time of the measured middleware plus the framework's dispatch to it, which the no-op middleware has too; the difference is what tripswitch adds, with its cache misses in a busy server, but without the garbage collection its allocations cause later. The same ${r.rounds} alternating rounds of ${r.seconds} s, the same interval.`;
     return [
       '### HTTP middleware: server CPU per request',
       '',
@@ -95,6 +106,10 @@ const RENDER = {
         ],
         rows,
       ),
+      '',
+      ownNote,
+      '',
+      table(['framework', 'no-op middleware', 'tripswitch', 'tripswitch − no-op', '95 % interval', 'range'], ownRows),
     ].join('\n');
   },
   metrics: renderMetrics,

@@ -56,6 +56,15 @@ const TARGETS = [
     max: 1,
     format: (v) => `${v >= 0 ? '+' : ''}${v.toFixed(2)} µs`,
   })),
+  ...['express', 'koa', 'hono'].map((id) => ({
+    group: 'http',
+    text: `HTTP middleware's own time per request, tripswitch over a no-op middleware, ${id}`,
+    id,
+    read: (r) => row(r, id)?.own?.tripswitchOverNoop.median,
+    interval: (r) => row(r, id)?.own?.tripswitchOverNoop.ci,
+    max: 1,
+    format: (v) => `${v >= 0 ? '+' : ''}${v.toFixed(2)} µs`,
+  })),
   {
     group: 'metrics',
     text: 'closed, success, collected by collectMetrics vs not',
