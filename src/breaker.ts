@@ -67,15 +67,8 @@ export class CircuitBreaker implements Breaker {
   private readonly totals: TotalStats = { calls: 0, successes: 0, failures: 0, ignored: 0, rejected: 0, timeouts: 0 };
   /** Whether every call needs its start time, whoever listens. */
   private readonly timed: boolean;
-  // Settled once from the options, so that counting an outcome reads a field, not the options.
-  /** The calls the window must hold before a rate decision (never, in consecutive mode). */
+  /** Rate mode: the calls the window must hold before a decision. */
   private readonly minimum: number;
-  /** The failures in a row that open the breaker (never, in rate mode). */
-  private readonly threshold: number;
-  /** Whether the window needs the time of each outcome (a time window). */
-  private readonly clocked: boolean;
-  /** No result to classify: a plain call's success is counted by `succeeded`. */
-  private readonly lean: boolean;
   // Given a number at once: a field that starts as undefined would box every time written to it.
   private mono = 0;
   private plain: PlainHandlers | undefined;
@@ -112,15 +105,7 @@ export class CircuitBreaker implements Breaker {
           ? new CountWindow(w.size)
           : new TimeWindow(w.durationMs, w.buckets);
     this.timed = options.slowCallDurationMs !== undefined;
-    const rate = w.kind !== 'consecutive';
-    this.minimum = !rate
-      ? Number.POSITIVE_INFINITY
-      : w.kind === 'count'
-        ? Math.min(options.minimumCalls, w.size)
-        : options.minimumCalls;
-    this.threshold = rate ? Number.POSITIVE_INFINITY : options.failureThreshold;
-    this.clocked = w.kind === 'time';
-    this.lean = options.isResultFailure === undefined;
+    this.minimum = w.kind === 'count' ? Math.min(options.minimumCalls, w.size) : options.minimumCalls;
     const raw = options.clock.now();
     this.lastRaw = this.mono = typeof raw === 'number' && Number.isFinite(raw) ? raw : 0;
     if (options.initialState !== undefined) this.restore(parseSnapshot(options.initialState));
@@ -291,9 +276,11 @@ export class CircuitBreaker implements Breaker {
       const gen = this.gen;
       handlers = this.plain = {
         gen,
-        ok: this.lean
-          ? () => this.succeeded(gen)
-          : (value) => this.record(gen, Number.NaN, undefined, this.classifyValue(value), value),
+        // With no result to classify, a success is counted by `succeeded`.
+        ok:
+          this.o.isResultFailure === undefined
+            ? () => this.succeeded(gen)
+            : (value) => this.record(gen, Number.NaN, undefined, this.classifyValue(value), value),
         error: (error) => this.record(gen, Number.NaN, undefined, this.classifyError(error), error),
       };
     }
@@ -378,12 +365,14 @@ export class CircuitBreaker implements Breaker {
     if (gen !== this.gen) return;
     const slowMs = this.o.slowCallDurationMs;
     const w = this.window;
-    w.record(this.clocked ? this.now() : 0, failed, slowMs !== undefined && durationMs >= slowMs);
+    const kind = this.o.window.kind;
+    w.record(kind === 'time' ? this.now() : 0, failed, slowMs !== undefined && durationMs >= slowMs);
     this.run = failed ? this.run + 1 : 0;
     const s = this.s;
     if (s.kind === 'closed') {
-      if (w.calls >= this.minimum) this.decide(w);
-      else if (this.run >= this.threshold) this.reopen('failures', this.attempt);
+      if (kind !== 'consecutive') {
+        if (w.calls >= this.minimum) this.decide(w);
+      } else if (failed && this.run >= this.o.failureThreshold) this.reopen('failures', this.attempt);
     } else if (s.kind === 'halfOpen' && probe !== undefined) this.probeSettled(s, probe, failed);
   }
 
@@ -401,10 +390,11 @@ export class CircuitBreaker implements Breaker {
     this.totals.successes++;
     if (gen !== this.gen) return;
     const w = this.window;
-    w.record(this.clocked ? this.now() : 0, false, false);
+    const kind = this.o.window.kind;
+    w.record(kind === 'time' ? this.now() : 0, false, false);
     this.run = 0;
     // A success opens no breaker in consecutive mode; in rate mode the window may now hold enough calls.
-    if (w.calls >= this.minimum && this.s.kind === 'closed') this.decide(w);
+    if (kind !== 'consecutive' && w.calls >= this.minimum && this.s.kind === 'closed') this.decide(w);
   }
 
   // Kept apart from `record`, so that the common outcome stays small enough for V8 to inline.
