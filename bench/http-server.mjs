@@ -2,7 +2,7 @@
 // on 127.0.0.1 with ephemeral ports: without middleware (`none`), with a no-op middleware
 // (`noop`), and with the tripswitch middleware (`tripswitch`).
 // `node bench/http-server.mjs <express|koa|hono> [variant]` prints {"none":port,...} (only
-// `variant`'s app when given); then on stdin the line "gc" collects garbage, "cpu" prints this
+// `variant`'s app when given); then on stdin the line "cpu" prints this
 // process's CPU time so far (user + system, µs) and the requests each app has answered, "stats"
 // the tripswitch breaker's stats, "own" the time spent per request in the measured middleware;
 // the end of stdin closes the servers.
@@ -149,11 +149,7 @@ process.stdout.write(`${JSON.stringify(ports)}\n`);
 
 const lines = createInterface({ input: process.stdin });
 lines.on('line', (line) => {
-  if (line === 'gc') {
-    // A collection between runs, so that none inherits the garbage of the one before.
-    globalThis.gc?.();
-    process.stdout.write('{}\n');
-  } else if (line === 'cpu') {
+  if (line === 'cpu') {
     const { user, system } = process.cpuUsage();
     process.stdout.write(`${JSON.stringify({ cpuMicros: user + system, user, system, counts })}\n`);
   } else if (line === 'own') {

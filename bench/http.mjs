@@ -2,9 +2,8 @@
 // a no-op middleware and with the tripswitch middleware, all three in one server process.
 // The server is pinned to one core and this process (autocannon, the load) to the other when
 // `taskset` is there; each round loads every variant once, in a rotating order, and reads the
-// server's own CPU time (process.cpuUsage()) and request count around each run, after a garbage
-// collection so that no run pays for the garbage of the one before. Differences are taken within
-// a round; each figure is the median over rounds, with a 95 % confidence interval for it: the
+// server's own CPU time (process.cpuUsage()) and request count around each run. Differences are
+// taken within a round; each figure is the median over rounds, with a 95 % confidence interval for it: the
 // resolution of the measurement, which decides whether a target is met, missed or not resolved.
 // Then the middleware's own time per request, read inside the server around it (the whole
 // server's CPU cannot resolve 1 µs on a framework that costs 100 µs per request).
@@ -20,20 +19,20 @@ import { emit, log, median } from './harness.mjs';
 
 const FRAMEWORKS = (process.env.BENCH_HTTP_FRAMEWORKS ?? 'express,koa,hono').split(',');
 const VARIANTS = ['none', 'noop', 'tripswitch'];
-// Many short rounds rather than a few long ones: the machine's drift over seconds cancels
-// within a round, and the median of many rounds is known more closely.
-const SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 1);
-const ROUNDS = Number(process.env.BENCH_HTTP_ROUNDS ?? 20);
+// The whole server's CPU per request: runs of 2 s. The middleware's own time, read inside the
+// server, resolves far finer and needs only short runs (OWN_SECONDS); both take ROUNDS rounds.
+const SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 2);
+const OWN_SECONDS = 1;
+const ROUNDS = Number(process.env.BENCH_HTTP_ROUNDS ?? 12);
 const CONNECTIONS = 10;
 const server = fileURLToPath(new URL('./http-server.mjs', import.meta.url));
-const NODE_FLAGS = ['--expose-gc'];
 
 /** Pins the server to core 0 and the load to core 1, when there are two cores and taskset. */
 function pinning() {
   if (availableParallelism() < 2) return undefined;
   try {
     execFileSync('taskset', ['-cp', '1', String(process.pid)], { stdio: 'ignore' });
-    return ['taskset', ['-c', '0', process.execPath, ...NODE_FLAGS]];
+    return ['taskset', ['-c', '0', process.execPath]];
   } catch {
     return undefined;
   }
@@ -51,7 +50,7 @@ async function load(port, duration) {
 
 /** Starts the framework's servers; returns their ports and a way to ask the process. */
 async function start(framework, ...args) {
-  const [command, prefix] = pinned ?? [process.execPath, NODE_FLAGS];
+  const [command, prefix] = pinned ?? [process.execPath, []];
   const child = spawn(command, [...prefix, server, framework, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   const { value } = await lines.next();
@@ -65,7 +64,6 @@ async function start(framework, ...args) {
 
 /** Server CPU µs per request of one run against `variant`. */
 async function run(ask, ports, variant) {
-  await ask('gc');
   const before = await ask('cpu');
   const reqPerSec = await load(ports[variant], SECONDS);
   const after = await ask('cpu');
@@ -134,9 +132,8 @@ async function measureOwn(framework) {
     for (let round = 0; round < ROUNDS; round++) {
       for (let k = 0; k < variants.length; k++) {
         const variant = variants[(k + round) % variants.length];
-        await ask('gc');
         const before = (await ask('own'))[variant];
-        await load(ports[variant], SECONDS);
+        await load(ports[variant], OWN_SECONDS);
         const after = (await ask('own'))[variant];
         us[variant].push(((after.ms - before.ms) / (after.requests - before.requests)) * 1000);
       }
@@ -163,4 +160,4 @@ for (const framework of FRAMEWORKS) {
   }
   rows.push({ ...(await measure(framework)), own: await measureOwn(framework) });
 }
-emit({ group: 'http', seconds: SECONDS, rounds: ROUNDS, connections: CONNECTIONS, pinned: pinned !== undefined, rows, skipped });
+emit({ group: 'http', seconds: SECONDS, ownSeconds: OWN_SECONDS, rounds: ROUNDS, connections: CONNECTIONS, pinned: pinned !== undefined, rows, skipped });
