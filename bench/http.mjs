@@ -160,4 +160,13 @@ for (const framework of FRAMEWORKS) {
   }
   rows.push({ ...(await measure(framework)), own: await measureOwn(framework) });
 }
-emit({ group: 'http', seconds: SECONDS, ownSeconds: OWN_SECONDS, rounds: ROUNDS, connections: CONNECTIONS, pinned: pinned !== undefined, rows, skipped });
+emit({
+  group: 'http',
+  seconds: SECONDS,
+  ownSeconds: OWN_SECONDS,
+  rounds: ROUNDS,
+  connections: CONNECTIONS,
+  pinned: pinned !== undefined,
+  rows,
+  skipped,
+});
