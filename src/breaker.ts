@@ -64,7 +64,13 @@ export class CircuitBreaker implements Breaker {
   private run = 0;
   private inFlight = 0;
   private readonly window: Window;
-  private readonly totals: TotalStats = { calls: 0, successes: 0, failures: 0, ignored: 0, rejected: 0, timeouts: 0 };
+  // The totals of `stats()`, kept as fields: one object fewer to reach on every call.
+  private calls = 0;
+  private successes = 0;
+  private failures = 0;
+  private ignored = 0;
+  private rejected = 0;
+  private timeouts = 0;
   /** Whether every call needs its start time, whoever listens. */
   private readonly timed: boolean;
   /** Rate mode: the calls the window must hold before a decision. */
@@ -199,7 +205,7 @@ export class CircuitBreaker implements Breaker {
 
   /** Counts a call turned away, and notes what its error will say. */
   private refuse(s: Inner, retryAfterMs = this.retryAfter(s)): typeof REFUSED {
-    this.totals.rejected++;
+    this.rejected++;
     if (this.events.wants(BIT.reject)) this.events.emit('reject', { name: this.name, state: s.kind, retryAfterMs });
     this.refusedFor = retryAfterMs;
     return REFUSED;
@@ -262,7 +268,7 @@ export class CircuitBreaker implements Breaker {
 
   private admitted(probe: Probe | undefined): Probe | undefined {
     this.inFlight++;
-    this.totals.calls++;
+    this.calls++;
     return probe;
   }
 
@@ -336,7 +342,7 @@ export class CircuitBreaker implements Breaker {
 
   /** @internal Counts a call that ran out of time: a failure, announced by a `timeout` event. */
   timedOut(gen: number, start: number, probe: Probe | undefined, error: unknown): void {
-    this.totals.timeouts++;
+    this.timeouts++;
     if (this.events.wants(BIT.timeout)) this.events.emit('timeout', { name: this.name, timeoutMs: this.o.timeoutMs as number });
     this.record(gen, start, probe, FAILURE, error);
   }
@@ -349,16 +355,15 @@ export class CircuitBreaker implements Breaker {
     this.inFlight--;
     const durationMs = start === start ? this.now() - start : 0;
     if (outcome === IGNORED) {
-      this.ignored(gen, probe, error);
+      this.recordIgnored(gen, probe, error);
       return;
     }
     const failed = outcome === FAILURE;
-    const totals = this.totals;
     if (failed) {
-      totals.failures++;
+      this.failures++;
       if (this.events.wants(BIT.failure)) this.events.emit('failure', { name: this.name, error, durationMs });
     } else {
-      totals.successes++;
+      this.successes++;
       if (this.events.wants(BIT.success)) this.events.emit('success', { name: this.name, durationMs });
     }
     // Only an outcome of the current generation counts (a listener may just have changed it).
@@ -387,7 +392,7 @@ export class CircuitBreaker implements Breaker {
       return;
     }
     this.inFlight--;
-    this.totals.successes++;
+    this.successes++;
     if (gen !== this.gen) return;
     const w = this.window;
     const kind = this.o.window.kind;
@@ -398,8 +403,8 @@ export class CircuitBreaker implements Breaker {
   }
 
   // Kept apart from `record`, so that the common outcome stays small enough for V8 to inline.
-  private ignored(gen: number, probe: Probe | undefined, error: unknown): void {
-    this.totals.ignored++;
+  private recordIgnored(gen: number, probe: Probe | undefined, error: unknown): void {
+    this.ignored++;
     if (this.events.wants(BIT.ignore)) this.events.emit('ignore', { name: this.name, error });
     if (gen === this.gen && probe !== undefined) {
       this.release(probe);
@@ -588,7 +593,7 @@ export class CircuitBreaker implements Breaker {
         failureRate: w.calls === 0 ? 0 : w.failures / w.calls,
         slowCallRate: w.calls === 0 ? 0 : w.slowCalls / w.calls,
       },
-      totals: { ...this.totals },
+      totals: this.totals(),
     };
   }
 
@@ -598,6 +603,11 @@ export class CircuitBreaker implements Breaker {
 
   off(type: EventType | '*', handler: (...args: never[]) => void): void {
     this.events.off(type, handler);
+  }
+
+  private totals(): TotalStats {
+    const { calls, successes, failures, ignored, rejected, timeouts } = this;
+    return { calls, successes, failures, ignored, rejected, timeouts };
   }
 
   toJSON(): BreakerSnapshot {
@@ -612,12 +622,18 @@ export class CircuitBreaker implements Breaker {
       attempt: this.attempt,
       consecutiveFailures: this.run,
       window: this.window.save(now),
-      totals: { ...this.totals },
+      totals: this.totals(),
     };
   }
 
   private restore(snapshot: BreakerSnapshot): void {
-    Object.assign(this.totals, snapshot.totals);
+    const totals = snapshot.totals;
+    this.calls = totals.calls;
+    this.successes = totals.successes;
+    this.failures = totals.failures;
+    this.ignored = totals.ignored;
+    this.rejected = totals.rejected;
+    this.timeouts = totals.timeouts;
     this.attempt = snapshot.attempt;
     const now = this.now();
     const elapsed = Math.max(0, this.lastRaw - snapshot.savedAt);
