@@ -627,13 +627,8 @@ export class CircuitBreaker implements Breaker {
   }
 
   private restore(snapshot: BreakerSnapshot): void {
-    const totals = snapshot.totals;
-    this.calls = totals.calls;
-    this.successes = totals.successes;
-    this.failures = totals.failures;
-    this.ignored = totals.ignored;
-    this.rejected = totals.rejected;
-    this.timeouts = totals.timeouts;
+    // The parsed totals hold the six counters and nothing else: they are the fields of the same names.
+    Object.assign(this, snapshot.totals);
     this.attempt = snapshot.attempt;
     const now = this.now();
     const elapsed = Math.max(0, this.lastRaw - snapshot.savedAt);
