@@ -73,6 +73,8 @@ export class CircuitBreaker implements Breaker {
   private timeouts = 0;
   /** Whether every call needs its start time, whoever listens. */
   private readonly timed: boolean;
+  /** The window's kind, kept here so that counting an outcome does not reach into the options. */
+  private readonly kind: 'consecutive' | 'count' | 'time';
   /** Rate mode: the calls the window must hold before a decision. */
   private readonly minimum: number;
   // Given a number at once: a field that starts as undefined would box every time written to it.
@@ -111,6 +113,7 @@ export class CircuitBreaker implements Breaker {
           ? new CountWindow(w.size)
           : new TimeWindow(w.durationMs, w.buckets);
     this.timed = options.slowCallDurationMs !== undefined;
+    this.kind = w.kind;
     this.minimum = w.kind === 'count' ? Math.min(options.minimumCalls, w.size) : options.minimumCalls;
     const raw = options.clock.now();
     this.lastRaw = this.mono = typeof raw === 'number' && Number.isFinite(raw) ? raw : 0;
@@ -368,10 +371,9 @@ export class CircuitBreaker implements Breaker {
     }
     // Only an outcome of the current generation counts (a listener may just have changed it).
     if (gen !== this.gen) return;
-    const slowMs = this.o.slowCallDurationMs;
     const w = this.window;
-    const kind = this.o.window.kind;
-    w.record(kind === 'time' ? this.now() : 0, failed, slowMs !== undefined && durationMs >= slowMs);
+    const kind = this.kind;
+    w.record(kind === 'time' ? this.now() : 0, failed, this.timed && durationMs >= (this.o.slowCallDurationMs as number));
     this.run = failed ? this.run + 1 : 0;
     const s = this.s;
     if (s.kind === 'closed') {
@@ -395,7 +397,7 @@ export class CircuitBreaker implements Breaker {
     this.successes++;
     if (gen !== this.gen) return;
     const w = this.window;
-    const kind = this.o.window.kind;
+    const kind = this.kind;
     w.record(kind === 'time' ? this.now() : 0, false, false);
     this.run = 0;
     // A success opens no breaker in consecutive mode; in rate mode the window may now hold enough calls.
