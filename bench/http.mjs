@@ -83,71 +83,83 @@ function spread(values) {
   return { median: median(values), min: sorted[0], max: sorted[n - 1], ci: [sorted[k - 1], sorted[n - k]] };
 }
 
-async function measure(framework) {
-  const { child, ask, ports } = await start(framework);
+/** Starts a framework's server (`args` as for bench/http-server.mjs), warms `variants` up, runs `use`, then stops it. */
+async function withServer(framework, args, variants, use) {
+  const server = await start(framework, ...args);
   try {
-    for (const variant of VARIANTS) await load(ports[variant], 1);
-    const us = Object.fromEntries(VARIANTS.map((v) => [v, []]));
-    const rps = Object.fromEntries(VARIANTS.map((v) => [v, []]));
-    for (let round = 0; round < ROUNDS; round++) {
-      for (let k = 0; k < VARIANTS.length; k++) {
-        const variant = VARIANTS[(k + round) % VARIANTS.length];
-        const r = await run(ask, ports, variant);
-        us[variant].push(r.us);
-        rps[variant].push(r.reqPerSec);
-      }
-      log(`  ${framework} round ${round + 1}/${ROUNDS}: ${VARIANTS.map((v) => `${v} ${us[v][round].toFixed(2)} µs`).join(', ')}`);
+    for (const variant of variants) await load(server.ports[variant], 1);
+    return await use(server);
+  } finally {
+    server.child.stdin.end();
+    await once(server.child, 'exit');
+  }
+}
+
+/**
+ * ROUNDS rounds, each running every variant once in a rotating order; per variant, what
+ * `runOne(variant)` returned, round by round. `afterRound(round, results)` may log.
+ */
+async function alternate(variants, runOne, afterRound = () => {}) {
+  const results = Object.fromEntries(variants.map((v) => [v, []]));
+  for (let round = 0; round < ROUNDS; round++) {
+    for (let k = 0; k < variants.length; k++) {
+      const variant = variants[(k + round) % variants.length];
+      results[variant].push(await runOne(variant));
     }
+    afterRound(round, results);
+  }
+  return results;
+}
+
+function measure(framework) {
+  return withServer(framework, [], VARIANTS, async ({ ask, ports }) => {
+    const runs = await alternate(
+      VARIANTS,
+      (variant) => run(ask, ports, variant),
+      (round, r) =>
+        log(
+          `  ${framework} round ${round + 1}/${ROUNDS}: ${VARIANTS.map((v) => `${v} ${r[v][round].us.toFixed(2)} µs`).join(', ')}`,
+        ),
+    );
     const stats = await ask('stats');
     // The middleware must have seen its requests, and counted them all as successes.
     if (stats.totals.calls === 0 || stats.totals.successes !== stats.totals.calls || stats.state !== 'closed') {
       throw new Error(`${framework}: the middleware did not count the requests: ${JSON.stringify(stats)}`);
     }
-    const diff = (a, b) => us[a].map((x, r) => x - us[b][r]);
+    const us = (v) => runs[v].map((r) => r.us);
+    const diff = (a, b) => us(a).map((x, r) => x - us(b)[r]);
     return {
       framework,
-      none: spread(us.none),
+      none: spread(us('none')),
       noopOverNone: spread(diff('noop', 'none')),
       tripswitchOverNone: spread(diff('tripswitch', 'none')),
       tripswitchOverNoop: spread(diff('tripswitch', 'noop')),
-      reqPerSec: Object.fromEntries(VARIANTS.map((v) => [v, median(rps[v])])),
+      reqPerSec: Object.fromEntries(VARIANTS.map((v) => [v, median(runs[v].map((r) => r.reqPerSec))])),
       counted: stats.totals.calls,
     };
-  } finally {
-    child.stdin.end();
-    await once(child, 'exit');
-  }
+  });
 }
 
 /**
  * The middleware's own time per request, read inside the server (see bench/http-server.mjs,
  * variant `own`): the no-op and the tripswitch app, alternating, µs per request per run.
  */
-async function measureOwn(framework) {
-  const { child, ask, ports } = await start(framework, 'own');
-  try {
-    const variants = ['noop', 'tripswitch'];
-    for (const variant of variants) await load(ports[variant], 1);
-    const us = { noop: [], tripswitch: [] };
-    for (let round = 0; round < ROUNDS; round++) {
-      for (let k = 0; k < variants.length; k++) {
-        const variant = variants[(k + round) % variants.length];
-        const before = (await ask('own'))[variant];
-        await load(ports[variant], OWN_SECONDS);
-        const after = (await ask('own'))[variant];
-        us[variant].push(((after.ms - before.ms) / (after.requests - before.requests)) * 1000);
-      }
-    }
+function measureOwn(framework) {
+  const variants = ['noop', 'tripswitch'];
+  return withServer(framework, ['own'], variants, async ({ ask, ports }) => {
+    const us = await alternate(variants, async (variant) => {
+      const before = (await ask('own'))[variant];
+      await load(ports[variant], OWN_SECONDS);
+      const after = (await ask('own'))[variant];
+      return ((after.ms - before.ms) / (after.requests - before.requests)) * 1000;
+    });
     log(`  ${framework} own time: no-op ${median(us.noop).toFixed(2)} µs, tripswitch ${median(us.tripswitch).toFixed(2)} µs`);
     return {
       noop: spread(us.noop),
       tripswitch: spread(us.tripswitch),
       tripswitchOverNoop: spread(us.tripswitch.map((x, r) => x - us.noop[r])),
     };
-  } finally {
-    child.stdin.end();
-    await once(child, 'exit');
-  }
+  });
 }
 
 const rows = [];
