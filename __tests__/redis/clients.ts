@@ -2,11 +2,12 @@ import { Cluster, Redis } from 'ioredis';
 import { Cluster as Cluster5, Redis as Redis5 } from 'ioredis5';
 import { createClient, createCluster } from 'redis';
 import { createClient as createClient5, createCluster as createCluster5 } from 'redis5';
+import type { RedisStoreOptions } from '../../src/stores/redis/index.js';
 import { until } from './server.js';
 
 /** A connected client of one library, and how to let it go. */
 export interface TestClient {
-  readonly client: unknown;
+  readonly client: RedisStoreOptions['client'];
   close(): Promise<void>;
 }
 
@@ -33,7 +34,7 @@ function ioredis(name: string, RedisClass: IoredisClass, ClusterClass: Iocluster
     client.on('error', () => undefined);
     await until(() => client.status === 'ready', 10_000, `${name} ready`);
     return {
-      client,
+      client: client as unknown as RedisStoreOptions['client'],
       async close() {
         client.disconnect();
       },
@@ -64,7 +65,7 @@ function nodeRedis(name: string, client: typeof createClient, cluster: typeof cr
     c.on('error', () => undefined);
     await c.connect();
     return {
-      client: c,
+      client: c as unknown as RedisStoreOptions['client'],
       async close() {
         try {
           c.destroy();

@@ -150,7 +150,7 @@ describe('clients with their offline queue disabled', () => {
   test.each(cases)('%s: the store subscribes and reports no outage at start', async (_name, connect) => {
     const c = await connect(server.port);
     // A generous deadline: this is about subscribing, and the machine may be busy.
-    const store = redisStore({ client: c.client, prefix: `${_name}:`, timeoutMs: 5000 });
+    const store = redisStore({ client: c.client as never, prefix: `${_name}:`, timeoutMs: 5000 });
     try {
       const events: string[] = [];
       store.on('unavailable', () => events.push('unavailable'));

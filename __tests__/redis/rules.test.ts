@@ -280,8 +280,11 @@ describe.each(KINDS)('redisStore protocol with $name', (kind) => {
       await x.member.next((f) => f.state === 'open');
     }
     const bystander = await attach(b, 'a');
-    const keys = (await cli(server.port, '--raw', 'keys', `${prefix}*`)).split('\n');
-    expect(keys).toHaveLength(names.length);
+    // The store's own index of names not closed lives under a tag no name produces.
+    const all = (await cli(server.port, '--raw', 'keys', `${prefix}*`)).split('\n');
+    const keys = all.filter((key) => key !== `${prefix}{~}:index`);
+    expect(all).toHaveLength(names.length + 1);
+    expect(Number(await cli(server.port, 'hlen', `${prefix}{~}:index`))).toBe(names.length);
     for (const key of keys) expect(key).toMatch(new RegExp(`^${prefix}\\{[^{}:\\s]+\\}:s$`));
     // Every well-formed name reaches its own members (a lone surrogate cannot cross the wire).
     for (const y of receivers.slice(0, -1)) await y.member.next((f, r) => r && f.state === 'open');
@@ -460,14 +463,18 @@ describe.each(KINDS)('redisStore protocol with $name', (kind) => {
     y.link.probeDone('success');
     await b.close();
     await b.close();
-    const late = new TestMember('svc');
-    const link = b.attach(late);
-    link.publish(trip(100));
-    expect(await link.lease(100)).toBe(true);
-    link.probeDone('ignore');
-    link.detach();
+    // A closed store takes no breaker, and says it is not available.
+    expect(() => b.attach(new TestMember('svc'))).toThrow('tripswitch/redis: the store is closed; a breaker cannot attach to it');
+    expect(b.stats()).toMatchObject({ available: false, errors: 0 });
+    await expect(b.ready()).rejects.toThrow('the store is closed');
+    // The links it gave out stay harmless.
+    const before2 = z.member.adopted.length;
+    z.link.publish(trip(100));
+    expect(await z.link.lease(100)).toBe(true);
+    z.link.probeDone('ignore');
+    z.link.detach();
     await sleep(50);
-    expect(late.adopted).toEqual([]);
+    expect(z.member.adopted).toHaveLength(before2);
     expect(b.stats().errors).toBe(0);
   });
 });

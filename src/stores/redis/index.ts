@@ -1,3 +1,4 @@
+export type { IoredisClient, NodeRedisClient } from './client.js';
 export type { RedisStoreOptions } from './options.js';
-export type { RedisStore, RedisStoreEvent } from './redis-store.js';
 export { redisStore } from './redis-store.js';
+export type { RedisStore, RedisStoreEvent } from './types.js';

@@ -1,11 +1,31 @@
-import { type Emitter, ignore, type Shim, within } from './shim.js';
+import { type Emitter, type Hooks, ignore, notConnected, type Shim, text, within } from './shim.js';
+
+/**
+ * An ioredis `Redis` or `Cluster` (v5, v6; iovalkey too), as {@link RedisStoreOptions.client}
+ * accepts it: described by its shape, so that neither library is imported.
+ *
+ * @example
+ * ```ts
+ * import { Redis } from 'ioredis';
+ * import type { IoredisClient } from 'tripswitch/redis';
+ *
+ * const client: IoredisClient = new Redis({ lazyConnect: true });
+ * ```
+ */
+export interface IoredisClient {
+  readonly status: string;
+  evalsha(...args: never[]): Promise<unknown>;
+  duplicate(...args: never[]): unknown;
+}
 
 /** The part of an ioredis `Redis` or `Cluster` (v5, v6) the store uses. */
 interface Ioredis extends Emitter {
   readonly status: string;
+  readonly isCluster?: boolean;
+  readonly options?: { keyPrefix?: string; db?: number; redisOptions?: object };
   evalsha(sha: string, keyCount: number, ...keysAndArgs: string[]): Promise<unknown>;
   eval(script: string, keyCount: number, ...keysAndArgs: string[]): Promise<unknown>;
-  duplicate(): Ioredis;
+  duplicate(...args: object[]): Ioredis;
   subscribe(channel: string): Promise<unknown>;
   quit(): Promise<unknown>;
   disconnect(): void;
@@ -25,48 +45,95 @@ export function isIoredis(client: unknown): client is Ioredis {
   );
 }
 
+/** A connection of the store's own, with the user's settings but these. */
+function duplicate(client: Ioredis, override: Record<string, unknown>): Ioredis {
+  if (client.isCluster) {
+    const redisOptions = { ...client.options?.redisOptions, ...override };
+    return client.duplicate([], { ...override, redisOptions });
+  }
+  return client.duplicate(override);
+}
+
 /** The store's view of an ioredis client. */
 export function ioredisShim(client: Ioredis): Shim {
-  // Both set by subscribe(), which the store calls once, before close().
-  let sub: Ioredis;
-  let ready: () => void;
+  const own: Ioredis[] = [];
+  let cmd: Ioredis | undefined;
+  let started: (() => void) | undefined;
+  let ended: (() => void) | undefined;
+  const run = (send: (c: Ioredis) => Promise<unknown>): Promise<unknown> =>
+    cmd?.status === 'ready' ? send(cmd).then((reply) => (Array.isArray(reply) ? reply.map(text) : reply)) : notConnected();
+  const open = (hooks: Hooks): Promise<void> => {
+    hooks.onOpen();
+    // Commands: sent now or refused now, never queued, never sent again after a reconnect.
+    const c = duplicate(client, { enableOfflineQueue: false, autoResendUnfulfilledCommands: false, lazyConnect: false });
+    const s = duplicate(client, { lazyConnect: false });
+    own.push(c, s);
+    cmd = c;
+    c.on('error', hooks.onError);
+    s.on('error', hooks.onError);
+    let first = true;
+    c.on('ready', () => {
+      if (!first) hooks.onReady();
+      first = false;
+    });
+    // The subscriber is ours and holds this one channel.
+    s.on('message', (_channel: string, message: unknown) => hooks.onMessage(text(message)));
+    let subscribed = false;
+    const subscribe = () =>
+      s.subscribe(hooks.channel).then(
+        () => {
+          subscribed = true;
+        },
+        (error: unknown) => {
+          if (s.status === 'ready') hooks.onError(error);
+        },
+      );
+    // ioredis subscribes again by itself after a reconnect.
+    s.on('ready', () => {
+      if (subscribed) hooks.onReady();
+    });
+    const ready = new Promise<void>((resolve) => {
+      const check = () => {
+        if (c.status === 'ready') resolve();
+      };
+      c.on('ready', check);
+      check();
+    });
+    return Promise.all([subscribe(), ready]).then(ignore);
+  };
   return {
-    evalsha: (sha, keys, args) => client.evalsha(sha, keys.length, ...keys, ...args),
-    eval: (script, keys, args) => client.eval(script, keys.length, ...keys, ...args),
-    subscribe(channel, onMessage, onReady, onError) {
-      ready = onReady;
-      client.on('ready', onReady);
-      const s = client.duplicate();
-      sub = s;
-      let subscribed = false;
-      const attempt = () =>
-        s.subscribe(channel).then(
-          () => {
-            subscribed = true;
-          },
-          // Refused before the subscriber is ready (offline queue disabled): retried on `ready`.
-          (error: unknown) => {
-            if (s.status === 'ready') onError(error);
-          },
-        );
-      s.on('error', onError);
-      // The subscriber is ours and holds this one channel.
-      s.on('message', (_channel: string, message: unknown) => onMessage(message));
-      // ioredis subscribes again by itself after a reconnect; a first subscribe refused
-      // (offline queue disabled, not connected yet) is retried once the subscriber is ready.
-      s.on('ready', () => {
-        if (!subscribed) void attempt();
-        else onReady();
-      });
-      return attempt();
+    namespace: {
+      keyPrefix: typeof client.options?.keyPrefix === 'string' ? client.options.keyPrefix : '',
+      database: client.isCluster ? 0 : Number(client.options?.db) || 0,
     },
+    start(hooks) {
+      ended = hooks.onEnd;
+      client.on('end', ended);
+      // A client the user has not connected yet (lazyConnect): the store waits for it.
+      if (client.status !== 'wait') return open(hooks);
+      return new Promise<void>((resolve) => {
+        started = () => {
+          client.off('ready', started as () => void);
+          started = undefined;
+          resolve(open(hooks));
+        };
+        client.on('ready', started);
+      });
+    },
+    evalsha: (sha, keys, args) => run((c) => c.evalsha(sha, keys.length, ...keys, ...args)),
+    eval: (script, keys, args) => run((c) => c.eval(script, keys.length, ...keys, ...args)),
     async close(timeoutMs) {
-      client.off('ready', ready);
-      const s = sub;
-      await within(s.quit(), timeoutMs).catch(ignore);
-      s.disconnect();
-      s.removeAllListeners();
-      s.on('error', ignore);
+      if (started) client.off('ready', started);
+      if (ended) client.off('end', ended);
+      cmd = undefined;
+      await Promise.all(
+        own.splice(0).map(async (c) => {
+          await within(c.quit(), timeoutMs).catch(ignore);
+          c.disconnect();
+          c.removeAllListeners();
+          c.on('error', ignore);
+        }),
+      );
     },
   };
 }

@@ -3,19 +3,46 @@ import { createHash } from 'node:crypto';
 /**
  * The one script behind every store operation. Every compare-and-set runs here, atomically,
  * on the server's clock (`TIME`). KEYS: the record hash, the votes zset, the leases zset, all
- * under one hash tag. ARGV: op, channel, name, instance, then the op's own arguments.
- * The reply is the record after the operation: state, epoch, retryAfterMs, attempt,
- * instance, reason, granted (lease only). Numbers that may exceed 14 digits travel as
- * strings (Lua formats numbers with 14 significant digits).
+ * under one hash tag (the `names` and `index` operations: the index hash alone). ARGV: op,
+ * channel, name, instance, deadline, then the op's own arguments.
+ *
+ * The deadline is the server time (ms) after which the command must not act: the sender has
+ * given up on it by then and may have superseded it. A command that runs later (a paused
+ * server resumed, a reconnection that flushed a queue) changes nothing and answers with an
+ * error `LATE <now>`. 0: no deadline (reads only).
+ *
+ * The reply is the record after the operation: state, epoch, retryAfterMs, attempt, instance,
+ * reason, granted (lease only), and the server's time in ms. Numbers that may exceed 14
+ * digits travel as strings (Lua formats numbers with 14 significant digits).
+ *
+ * The index hash lists the names whose fleet state is not closed (name -> epoch), so that a
+ * process that starts knows them before its breakers are created. It is a hint, kept newest
+ * epoch first: every name in it is read again before it is believed. It expires a day after
+ * it was last written or read (a process that starts reads it).
  */
 export const SCRIPT = `
 local s, votes, leases = KEYS[1], KEYS[2], KEYS[3]
-local op, channel, name, me = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local op, channel, name, me, deadline = ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5])
 local t = redis.call('TIME')
 local nowUs = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local now = math.floor(nowUs / 1000)
 local CLOSED_TTL, MARGIN = 600000, 600000
 local function num(x) return string.format('%.0f', x) end
+if deadline > 0 and now > deadline then return redis.error_reply('LATE ' .. num(now)) end
+
+local INDEX_TTL = 86400000
+if op == 'names' then
+  redis.call('PEXPIRE', s, INDEX_TTL)
+  return { redis.call('HGETALL', s), num(now) }
+elseif op == 'index' then
+  local epoch, state = ARGV[6], ARGV[7]
+  local old = tonumber(redis.call('HGET', s, name)) or 0
+  if tonumber(epoch) > old then
+    if state == 'closed' then redis.call('HDEL', s, name) else redis.call('HSET', s, name, epoch) end
+  elseif state == 'closed' and tonumber(epoch) == old then redis.call('HDEL', s, name) end
+  redis.call('PEXPIRE', s, INDEX_TTL)
+  return { num(now) }
+end
 
 local raw = redis.call('HMGET', s, 'state', 'epoch', 'until', 'attempt', 'instance', 'reason', 'successes')
 local known = { closed = true, open = true, isolated = true, disabled = true }
@@ -60,7 +87,7 @@ local function trip(reason, ttl, attempt, quorum)
 end
 
 if op == 'publish' then
-  local state, reason, ttl, attempt, quorum = ARGV[5], ARGV[6], tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9])
+  local state, reason, ttl, attempt, quorum = ARGV[6], ARGV[7], tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10])
   if state == 'open' and (reason == 'failures' or reason == 'failureRate' or reason == 'slowCallRate') then
     trip(reason, ttl, attempt, quorum)
   elseif state == 'open' and reason == 'probeFailed' then
@@ -74,7 +101,7 @@ if op == 'publish' then
     transition(state, untilMs, attempt, reason)
   end
 elseif op == 'lease' then
-  local id, ttl, max = ARGV[5], tonumber(ARGV[6]), tonumber(ARGV[7])
+  local id, ttl, max = ARGV[6], tonumber(ARGV[7]), tonumber(ARGV[8])
   if F.state == 'closed' or F.state == 'disabled' then granted = 1
   elseif expiredOpen() and expireZset(leases) + F.successes < max then
     redis.call('ZADD', leases, num(now + ttl), id)
@@ -82,14 +109,14 @@ elseif op == 'lease' then
     granted = 1
   end
 elseif op == 'done' then
-  local id, outcome, max = ARGV[5], ARGV[6], tonumber(ARGV[7])
+  local id, outcome, max = ARGV[6], ARGV[7], tonumber(ARGV[8])
   redis.call('ZREM', leases, id)
   if outcome == 'success' and expiredOpen() then
     F.successes = redis.call('HINCRBY', s, 'successes', 1)
     if F.successes >= max then transition('closed', 0, 1, 'probesSucceeded') end
   end
 elseif op == 'restore' then
-  local epoch, state, reason, ttl, attempt = tonumber(ARGV[5]), ARGV[6], ARGV[7], tonumber(ARGV[8]), tonumber(ARGV[9])
+  local epoch, state, reason, ttl, attempt = tonumber(ARGV[6]), ARGV[7], ARGV[8], tonumber(ARGV[9]), tonumber(ARGV[10])
   if F.epoch < epoch then
     local untilMs = 0
     if state == 'open' then untilMs = now + ttl end
@@ -99,7 +126,7 @@ end
 
 local left = 0
 if F.state == 'open' then left = math.max(F.untilMs - now, 0) end
-return { F.state, num(F.epoch), num(left), num(F.attempt), F.instance, F.reason, granted }
+return { F.state, num(F.epoch), num(left), num(F.attempt), F.instance, F.reason, granted, num(now) }
 `;
 
 /** The script's SHA-1, for EVALSHA. */

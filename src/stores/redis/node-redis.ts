@@ -1,4 +1,23 @@
-import { type Emitter, ignore, type Shim, within } from './shim.js';
+import { type Emitter, type Hooks, ignore, notConnected, type Shim, text, within } from './shim.js';
+
+/**
+ * A node-redis client or cluster (`redis` v5, v6), as {@link RedisStoreOptions.client}
+ * accepts it: described by its shape, so that the library is not imported.
+ *
+ * @example
+ * ```ts
+ * import { createClient } from 'redis';
+ * import type { NodeRedisClient } from 'tripswitch/redis';
+ *
+ * const client: NodeRedisClient = createClient();
+ * ```
+ */
+export interface NodeRedisClient {
+  readonly isOpen: boolean;
+  evalSha(...args: never[]): Promise<unknown>;
+  duplicate(...args: never[]): unknown;
+  connect(): Promise<unknown>;
+}
 
 interface EvalOptions {
   keys: string[];
@@ -7,12 +26,14 @@ interface EvalOptions {
 
 /** The part of a node-redis client or cluster (`redis` v5, v6) the store uses. */
 interface NodeRedis extends Emitter {
+  readonly isOpen: boolean;
+  readonly isReady?: boolean;
+  readonly options?: { database?: number; rootNodes?: unknown; defaults?: object };
   evalSha(sha: string, options: EvalOptions): Promise<unknown>;
   eval(script: string, options: EvalOptions): Promise<unknown>;
-  duplicate(): NodeRedis;
+  duplicate(overrides?: object): NodeRedis;
   connect(): Promise<unknown>;
   subscribe(channel: string, listener: (message: unknown, channel: string) => void): Promise<unknown>;
-  unsubscribe(channel: string): Promise<unknown>;
   close(): Promise<unknown>;
   destroy(): unknown;
   removeAllListeners(): unknown;
@@ -31,48 +52,84 @@ export function isNodeRedis(client: unknown): client is NodeRedis {
   );
 }
 
-/** A cluster's connections report through `node-ready`, a client's through `ready`. */
-const READY_EVENTS = ['ready', 'node-ready'];
+const isCluster = (client: NodeRedis): boolean => client.options?.rootNodes !== undefined;
+
+/**
+ * A connection of the store's own, with the user's settings but these: no offline queue, and
+ * replies as strings whatever type mapping the user's client has.
+ */
+function duplicate(client: NodeRedis, queue: boolean): NodeRedis {
+  const own = { commandOptions: undefined, ...(queue ? {} : { disableOfflineQueue: true }) };
+  return isCluster(client) ? client.duplicate({ ...own, defaults: { ...client.options?.defaults, ...own } }) : client.duplicate(own);
+}
+
+/** The event a connected client (`ready`) or cluster (`connect`) reports, and its end. */
+const events = (client: NodeRedis) => (isCluster(client) ? { up: 'connect', end: 'disconnect' } : { up: 'ready', end: 'end' });
 
 /** The store's view of a node-redis client or cluster. */
 export function nodeRedisShim(client: NodeRedis): Shim {
-  // Both set by subscribe(), which the store calls once, before close().
-  let sub: NodeRedis;
-  let ready: () => void;
-  let connected: Promise<unknown> = Promise.resolve();
-  return {
-    evalsha: (sha, keys, args) => client.evalSha(sha, { keys, arguments: args }),
-    eval: (script, keys, args) => client.eval(script, { keys, arguments: args }),
-    subscribe(channel, onMessage, onReady, onError) {
-      ready = onReady;
-      for (const event of READY_EVENTS) client.on(event, onReady);
-      const s = client.duplicate();
-      sub = s;
-      s.on('error', onError);
+  const own: NodeRedis[] = [];
+  let cmd: NodeRedis | undefined;
+  let started: (() => void) | undefined;
+  let ended: (() => void) | undefined;
+  const { up, end } = events(client);
+  const run = (send: (c: NodeRedis) => Promise<unknown>): Promise<unknown> =>
+    cmd?.isReady !== false && cmd?.isOpen ? send(cmd).then((reply) => (Array.isArray(reply) ? reply.map(text) : reply)) : notConnected();
+  const open = (hooks: Hooks): Promise<void> => {
+    hooks.onOpen();
+    const c = duplicate(client, false);
+    const s = duplicate(client, true);
+    own.push(c, s);
+    cmd = c;
+    for (const conn of [c, s]) {
+      conn.on('error', hooks.onError);
       let first = true;
       // node-redis subscribes again by itself after a reconnect.
-      s.on('ready', () => {
-        if (!first) onReady();
+      conn.on(events(conn).up, () => {
+        if (!first) hooks.onReady();
         first = false;
       });
-      connected = s.connect();
-      return connected.then(() => s.subscribe(channel, (message) => onMessage(message))).then(ignore, onError);
+    }
+    const subscribed = s.connect().then(() => s.subscribe(hooks.channel, (message) => hooks.onMessage(text(message))));
+    return Promise.all([c.connect(), subscribed]).then(ignore, hooks.onError);
+  };
+  return {
+    namespace: { keyPrefix: '', database: isCluster(client) ? 0 : Number(client.options?.database) || 0 },
+    start(hooks) {
+      ended = hooks.onEnd;
+      client.on(end, ended);
+      // A client the user has not connected yet: the store waits for it.
+      if (client.isOpen) return open(hooks);
+      return new Promise<void>((resolve) => {
+        started = () => {
+          client.off(up, started as () => void);
+          started = undefined;
+          resolve(open(hooks));
+        };
+        client.on(up, started);
+      });
     },
+    evalsha: (sha, keys, args) => run((c) => c.evalSha(sha, { keys, arguments: args })),
+    eval: (script, keys, args) => run((c) => c.eval(script, { keys, arguments: args })),
     async close(timeoutMs) {
-      for (const event of READY_EVENTS) client.off(event, ready);
-      const s = sub;
-      await within(connected, timeoutMs).catch(ignore);
-      await within(
-        Promise.resolve().then(() => s.close()),
-        timeoutMs,
-      ).catch(ignore);
-      try {
-        s.destroy();
-      } catch {
-        // already closed
-      }
-      s.removeAllListeners();
-      s.on('error', ignore);
+      if (started) client.off(up, started);
+      if (ended) client.off(end, ended);
+      cmd = undefined;
+      await Promise.all(
+        own.splice(0).map(async (c) => {
+          await within(
+            Promise.resolve().then(() => c.close()),
+            timeoutMs,
+          ).catch(ignore);
+          try {
+            c.destroy();
+          } catch {
+            // already closed
+          }
+          c.removeAllListeners();
+          c.on('error', ignore);
+        }),
+      );
     },
   };
 }

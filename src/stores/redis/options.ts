@@ -1,4 +1,6 @@
-import { type Shim, shimOf } from './shim.js';
+import { knownKeys } from '../../options.js';
+import { type IoredisClient, type NodeRedisClient, shimOf } from './client.js';
+import type { Shim } from './shim.js';
 
 /**
  * Options of {@link redisStore}.
@@ -16,9 +18,10 @@ export interface RedisStoreOptions {
   /**
    * An ioredis `Redis` or `Cluster` (v5, v6; iovalkey too), or a node-redis client or cluster
    * (`redis` v5, v6). The store opens its own subscriber from it with `duplicate()` and never
-   * changes its settings.
+   * changes its settings. The store's connections open once `client` is connected (a client
+   * created with `lazyConnect` is not connected by the store), and close when it ends.
    */
-  readonly client: unknown;
+  readonly client: IoredisClient | NodeRedisClient;
   /**
    * Namespace of every key and of the channel: stores with different prefixes never see each other.
    * @default 'tripswitch:'
@@ -39,7 +42,16 @@ export interface RedisStoreOptions {
    * @default a random UUID
    */
   readonly instanceId?: string | undefined;
+  /**
+   * How failures are counted: `'local'`, each process counts its own calls and only
+   * transitions are shared. (`'fleet'`, counting failures across the fleet, is not available
+   * in this version and is refused.)
+   * @default 'local'
+   */
+  readonly counting?: 'local' | undefined;
 }
+
+const OPTION_NAMES = ['client', 'prefix', 'quorum', 'timeoutMs', 'instanceId', 'counting'];
 
 /** The options after defaults and validation. */
 export interface ResolvedRedisStoreOptions {
@@ -63,6 +75,7 @@ export function resolveOptions(options: RedisStoreOptions): ResolvedRedisStoreOp
   if (typeof options !== 'object' || options === null) {
     throw new TypeError(`redisStore options must be an object, got ${show(options)}`);
   }
+  knownKeys('options', options as unknown as Record<string, unknown>, OPTION_NAMES);
   const shim = shimOf(options.client);
   if (shim === undefined) {
     throw new TypeError(
@@ -85,6 +98,14 @@ export function resolveOptions(options: RedisStoreOptions): ResolvedRedisStoreOp
   if (typeof instanceId !== 'string') throw new TypeError(`instanceId must be a string, got ${show(instanceId)}`);
   if (instanceId.length < 1 || instanceId.length > 256) {
     throw new RangeError(`instanceId must have 1 to 256 characters, got ${show(instanceId)}`);
+  }
+  const { counting = 'local' } = options as { counting?: unknown };
+  if (counting !== 'local') {
+    throw new RangeError(
+      counting === 'fleet'
+        ? "counting 'fleet' is not available in this version: use 'local' (each process counts its own calls)"
+        : `counting must be 'local', got ${show(counting)}`,
+    );
   }
   return { shim, prefix, quorum, timeoutMs, instanceId };
 }

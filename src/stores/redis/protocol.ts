@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import type { CloseReason, OpenReason } from '../../events.js';
 import type { FleetState, Transition } from '../../store.js';
 
-/** The longest name a message may carry (UTF-16 units); longer names still lease and resync. */
+/** The longest name a message carries as it is (UTF-16 units); longer names travel as a digest ({@link wireName}). */
 export const MAX_NAME_LENGTH = 16_384;
 const MAX_MESSAGE_LENGTH = 4 * MAX_NAME_LENGTH;
 const MAX_INSTANCE_LENGTH = 256;
@@ -33,14 +34,31 @@ export function encodeName(name: string): string {
   });
 }
 
-/** The record, votes and leases keys of one name: one hash tag, so one Cluster slot. */
+/**
+ * The name of a breaker in keys, messages and the index: the name itself, or for a name
+ * longer than {@link MAX_NAME_LENGTH} `#` and its SHA-256, so that messages stay small.
+ */
+export const wireName = (name: string): string =>
+  name.length <= MAX_NAME_LENGTH ? name : `#${createHash('sha256').update(name).digest('hex')}`;
+
+/** The record, votes and leases keys of one wire name: one hash tag, so one Cluster slot. */
 export function keysOf(prefix: string, name: string): [string, string, string] {
   const base = `${prefix}{${encodeName(name)}}`;
   return [`${base}:s`, `${base}:votes`, `${base}:leases`];
 }
 
-/** The channel every store of a prefix publishes on. */
-export const channelOf = (prefix: string): string => `${prefix}events`;
+/** The keys of the store's own operations (health check, index of names not closed): a tag no name produces. */
+export function storeKeysOf(prefix: string): [string, string, string] {
+  const base = `${prefix}{~}`;
+  return [`${base}:s`, `${base}:index`, `${base}:leases`];
+}
+
+/**
+ * The channel every store of a prefix publishes on, namespaced as the keys are: the client's
+ * own key prefix (ioredis `keyPrefix`) first, and the database when it is not 0 (pub/sub
+ * ignores databases, so two apps on two databases would otherwise hear each other).
+ */
+export const channelOf = (prefix: string, database = 0): string => `${prefix}events${database === 0 ? '' : `:db${database}`}`;
 
 /** A fleet state announced on the channel, validated. */
 export interface Announcement {
@@ -95,20 +113,38 @@ export function parseMessage(message: unknown): Announcement | undefined {
   return fleet && { name: o.n, fleet };
 }
 
-/** A script's reply: the record after the operation, and whether a lease was granted. */
+/** A script's reply: the record after the operation, whether a lease was granted, and the server's time. */
 export interface Reply {
   readonly fleet: FleetState;
   readonly granted: boolean;
+  /** The server's time (ms) when the script ran. */
+  readonly now: number;
 }
 
 const asNumber = (x: unknown): unknown => (typeof x === 'string' && /^\d{1,16}$/.test(x) ? Number(x) : x);
 
 /** Parses the script's reply; throws on anything else (it then counts as a store error). */
 export function parseReply(reply: unknown): Reply {
-  if (Array.isArray(reply) && reply.length === 7) {
-    const [state, epoch, left, attempt, instance, reason, granted] = reply as unknown[];
+  if (Array.isArray(reply) && reply.length === 8) {
+    const [state, epoch, left, attempt, instance, reason, granted, now] = reply as unknown[];
     const fleet = fleetOf(state, asNumber(epoch), asNumber(left), asNumber(attempt), instance, reason);
-    if (fleet && (granted === 0 || granted === 1)) return { fleet, granted: granted === 1 };
+    const time = asNumber(now);
+    if (fleet && (granted === 0 || granted === 1) && typeof time === 'number') return { fleet, granted: granted === 1, now: time };
+  }
+  throw new TypeError('tripswitch/redis: unexpected script reply');
+}
+
+/** The reply of the `names` operation: the index's names (not closed in the fleet), and the server's time. */
+export function parseNames(reply: unknown): { names: string[]; now: number } {
+  if (Array.isArray(reply) && reply.length === 2 && Array.isArray(reply[0])) {
+    const now = asNumber(reply[1]);
+    const flat = reply[0] as unknown[];
+    const names: string[] = [];
+    for (let i = 0; i < flat.length; i += 2) {
+      const name = flat[i];
+      if (typeof name === 'string' && name.length <= MAX_NAME_LENGTH + 1) names.push(name);
+    }
+    if (typeof now === 'number') return { names, now };
   }
   throw new TypeError('tripswitch/redis: unexpected script reply');
 }

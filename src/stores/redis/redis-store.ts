@@ -1,55 +1,18 @@
-import type { BreakerStore, FleetState, StoreLink, StoreMember, StoreStats, Transition } from '../../store.js';
+import type { FleetState, StoreLink, StoreMember, Transition } from '../../store.js';
+import { KnownStates } from './known.js';
 import { limiter } from './limiter.js';
-import { SCRIPT, SCRIPT_SHA } from './lua.js';
 import { type RedisStoreOptions, resolveOptions } from './options.js';
-import { channelOf, encodeName, keysOf, parseMessage, parseReply, type Reply, transitionArgs } from './protocol.js';
-import { within } from './shim.js';
+import { channelOf, keysOf, parseMessage, transitionArgs, wireName } from './protocol.js';
+import { Runner } from './runner.js';
+import type { RedisStore, RedisStoreEvent } from './types.js';
+import { undelivered } from './undelivered.js';
 
-/**
- * The payload of a store's `available` and `unavailable` events.
- *
- * @example
- * ```ts
- * import type { RedisStoreEvent } from 'tripswitch/redis';
- *
- * const log = (e: RedisStoreEvent) => console.warn('store down', e.error);
- * ```
- */
-export interface RedisStoreEvent {
-  /** `unavailable`: the error or timeout that made the store fail. */
-  readonly error?: unknown;
-}
-
-/**
- * A {@link BreakerStore} on Redis, returned by {@link redisStore}.
- *
- * @example
- * ```ts
- * import { Redis } from 'ioredis';
- * import { redisStore } from 'tripswitch/redis';
- *
- * const store = redisStore({ client: new Redis() });
- * const off = store.on('unavailable', ({ error }) => console.warn('breakers deciding alone', error));
- * console.log(store.stats().available);
- * off();
- * await store.close();
- * ```
- */
-export interface RedisStore extends BreakerStore {
-  /**
-   * `unavailable`: emitted once when the store starts failing (breakers then decide alone);
-   * `available`: once it has resynchronized. Returns a function that removes the handler.
-   * A handler that throws is ignored.
-   */
-  on(type: 'available' | 'unavailable', handler: (event: RedisStoreEvent) => void): () => void;
-  /** Health and counters. */
-  stats(): StoreStats;
-  /** Unsubscribes, releases the subscriber connection and stops every timer. The user's client stays open. */
-  close(): Promise<void>;
-}
+export type { RedisStore, RedisStoreEvent } from './types.js';
 
 interface Entry {
   readonly member: StoreMember;
+  /** The name in keys, messages and the index (a digest for a very long name). */
+  readonly name: string;
   readonly keys: string[];
   /** The latest transition not yet accepted by Redis, kept while the store is unavailable. */
   pending: Transition | undefined;
@@ -65,15 +28,14 @@ const CONCURRENCY = 64;
 /** Lease ids kept per breaker for its probeDone calls; a breaker holds at most halfOpenMaxCalls. */
 const MAX_HELD = 1024;
 
-const isNoScript = (error: unknown): boolean =>
-  typeof (error as { message?: unknown } | null)?.message === 'string' &&
-  (error as { message: string }).message.includes('NOSCRIPT');
-
 /**
  * Shares breaker state across processes through Redis: transitions, probe leases and votes go
  * through one Lua script each, on the server's clock; breakers follow each other through one
  * pub/sub channel. The call path never waits on Redis, except a would-be probe for its lease
  * (at most `timeoutMs`). When Redis fails, breakers decide alone and resynchronize afterwards.
+ *
+ * The store runs on connections of its own, duplicated from `client` once the user has
+ * connected it, and closes itself when that client ends.
  *
  * @example
  * ```ts
@@ -82,25 +44,41 @@ const isNoScript = (error: unknown): boolean =>
  * import { redisStore } from 'tripswitch/redis';
  *
  * const store = redisStore({ client: new Redis(process.env.REDIS_URL), quorum: 2 });
+ * await store.ready().catch(() => undefined); // the fleet's states are known (or Redis is down: breakers decide alone)
  * const payments = createBreaker({ name: 'payments', store });
  * // ... on shutdown
  * await store.close();
  * ```
  */
 export function redisStore(options: RedisStoreOptions): RedisStore {
-  const { shim, prefix, quorum, timeoutMs, instanceId } = resolveOptions(options);
-  const channel = channelOf(prefix);
-  const healthKeys = keysOf(prefix, '').map((key) => key.replace(`{${encodeName('')}}`, '{~}'));
+  const { shim, prefix: ownPrefix, quorum, timeoutMs, instanceId } = resolveOptions(options);
+  const { keyPrefix, database } = shim.namespace;
+  const channel = channelOf(keyPrefix + ownPrefix, database);
+  const runner = new Runner(shim, channel, instanceId, timeoutMs, ownPrefix);
   const counts = { published: 0, applied: 0, ignored: 0, errors: 0, leasesGranted: 0, leasesRefused: 0 };
   const handlers = { available: new Set<(e: RedisStoreEvent) => void>(), unavailable: new Set<(e: RedisStoreEvent) => void>() };
   const byName = new Map<string, Set<Entry>>();
-  let available = true;
+  const known = new KnownStates(() => performance.now());
+  /** `starting` until the first resynchronization, then `up` or `down`. */
+  let phase: 'starting' | 'up' | 'down' = 'starting';
+  let lastError: unknown;
   let closed = false;
+  let closing: Promise<void> | undefined;
   let leaseSeq = 0;
   let retryTimer: ReturnType<typeof setInterval> | undefined;
-  let resyncing = false;
+  let connectTimer: ReturnType<typeof setTimeout> | undefined;
+  let resyncing: Promise<void> | undefined;
   let resyncAgain = false;
   const limited = limiter(CONCURRENCY);
+  const inflight = new Set<Promise<unknown>>();
+  const waiters: { resolve(): void; reject(error: unknown): void }[] = [];
+
+  /** Keeps a background task for `flush()` until it settles. */
+  const track = (task: Promise<unknown>): void => {
+    inflight.add(task);
+    const done = () => inflight.delete(task);
+    task.then(done, done);
+  };
 
   const emit = (type: 'available' | 'unavailable', event: RedisStoreEvent) => {
     for (const handler of [...handlers[type]]) {
@@ -111,13 +89,18 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
       }
     }
   };
+  const settleWaiters = (error?: unknown) => {
+    for (const w of waiters.splice(0)) error === undefined ? w.resolve() : w.reject(error);
+  };
 
   const markUnavailable = (error: unknown) => {
     if (closed) return;
-    if (available) {
-      available = false;
+    lastError = error;
+    if (phase !== 'down') {
+      phase = 'down';
       emit('unavailable', { error });
     }
+    settleWaiters(new Error('tripswitch/redis: Redis is unavailable; breakers decide alone until it is back', { cause: error }));
     if (retryTimer === undefined) {
       retryTimer = setInterval(() => void resync(), Math.min(1000, Math.max(100, timeoutMs)));
       (retryTimer as { unref?: () => void }).unref?.();
@@ -127,35 +110,6 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
     if (closed) return;
     counts.errors++;
     markUnavailable(error);
-  };
-
-  /** Runs the script; a server that lost its script cache gets it again with EVAL. */
-  const call = (keys: string[], argv: string[]): Promise<unknown> =>
-    Promise.resolve()
-      .then(() => shim.evalsha(SCRIPT_SHA, keys, argv))
-      .catch((error: unknown) => {
-        if (isNoScript(error)) return shim.eval(SCRIPT, keys, argv);
-        throw error;
-      });
-  /** Runs the script for one name within the deadline. */
-  const run = (keys: string[], name: string, op: string, args: string[]): Promise<Reply> =>
-    within(call(keys, [op, channel, name, instanceId, ...args]), timeoutMs).then(parseReply);
-  /** A health check; at most one is ever outstanding, so a client's offline queue never fills with them. */
-  let pingCall: Promise<unknown> | undefined;
-  const ping = (): Promise<boolean> => {
-    if (pingCall) return Promise.resolve(false);
-    const current = call(healthKeys, ['read', channel, '', instanceId]);
-    pingCall = current;
-    const clear = () => {
-      pingCall = undefined;
-    };
-    current.then(clear, clear);
-    return within(current, timeoutMs)
-      .then(parseReply)
-      .then(
-        () => true,
-        () => false,
-      );
   };
 
   const adopt = (entry: Entry, fleet: FleetState) => {
@@ -171,27 +125,39 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
    * this process: the message of our own transition is skipped when it comes back.
    */
   const answer = (entry: Entry, fleet: FleetState) => {
+    known.learn(entry.name, fleet);
     adopt(entry, fleet);
-    for (const other of byName.get(entry.member.name) ?? []) if (other !== entry) adopt(other, fleet);
+    for (const other of byName.get(entry.name) ?? []) if (other !== entry) adopt(other, fleet);
   };
+  /** Keeps the index of names not closed up to date after a state the fleet took or holds. */
+  const index = (name: string, fleet: FleetState) => {
+    track(limited(() => runner.index(name, fleet)).catch(fail));
+  };
+
+  const publish = (entry: Entry, transition: Transition) =>
+    runner.run(entry.keys, entry.name, 'publish', [...transitionArgs(transition), String(quorum)]).then((reply) => {
+      counts.published++;
+      answer(entry, reply.fleet);
+      index(entry.name, reply.fleet);
+    });
 
   const send = (entry: Entry, transition: Transition) => {
     entry.latest = transition;
     const keep = () => {
       if (entry.latest === transition && entry.pending === undefined) entry.pending = transition;
     };
-    void limited(async () => {
-      // Queued behind an outage: kept for the resync instead of timing out in turn.
-      if (!available) return keep();
-      try {
-        const reply = await run(entry.keys, entry.member.name, 'publish', [...transitionArgs(transition), String(quorum)]);
-        counts.published++;
-        answer(entry, reply.fleet);
-      } catch (error) {
-        keep();
-        fail(error);
-      }
-    });
+    track(
+      limited(async () => {
+        // Queued behind an outage: kept for the resync instead of timing out in turn.
+        if (phase !== 'up') return keep();
+        try {
+          await publish(entry, transition);
+        } catch (error) {
+          keep();
+          fail(error);
+        }
+      }),
+    );
   };
 
   /** Reconciles one member with the fleet: its own change made while unavailable wins, else the newer epoch. */
@@ -208,16 +174,16 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
     }
     const transition = pending ?? (local?.epoch === 0 ? local.transition : undefined);
     try {
-      let reply: Reply;
       if (transition) {
-        reply = await run(entry.keys, entry.member.name, 'publish', [...transitionArgs(transition), String(quorum)]);
-        counts.published++;
-      } else if (local && local.transition.state !== 'closed' && Number.isSafeInteger(local.epoch) && local.epoch > 0) {
-        reply = await run(entry.keys, entry.member.name, 'restore', [String(local.epoch), ...transitionArgs(local.transition)]);
-      } else {
-        reply = await run(entry.keys, entry.member.name, 'read', []);
+        await publish(entry, transition);
+        return true;
       }
+      const restore = local && local.transition.state !== 'closed' && Number.isSafeInteger(local.epoch) && local.epoch > 0;
+      const reply = restore
+        ? await runner.run(entry.keys, entry.name, 'restore', [String(local?.epoch), ...transitionArgs((local as { transition: Transition }).transition)])
+        : await runner.run(entry.keys, entry.name, 'read', []);
       answer(entry, reply.fleet);
+      if (restore) index(entry.name, reply.fleet);
       return true;
     } catch (error) {
       if (pending && entry.pending === undefined) entry.pending = pending;
@@ -226,34 +192,68 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
     }
   };
 
+  /** Learns the fleet's states not closed, for breakers not created yet; a closed name is pruned from the index. */
+  const load = async (): Promise<boolean> => {
+    let names: string[];
+    try {
+      names = await runner.names();
+    } catch (error) {
+      fail(error);
+      return false;
+    }
+    const results = await Promise.all(
+      names
+        .filter((name) => !byName.has(name))
+        .map((name) =>
+          limited(async () => {
+            try {
+              const reply = await runner.run(keysOf(ownPrefix, name), name, 'read', []);
+              known.learn(name, reply.fleet);
+              for (const entry of byName.get(name) ?? []) adopt(entry, reply.fleet);
+              if (reply.fleet.state === 'closed') index(name, reply.fleet);
+              return true;
+            } catch (error) {
+              fail(error);
+              return false;
+            }
+          }),
+        ),
+    );
+    return results.every(Boolean);
+  };
+
   const entries = (): Entry[] => [...byName.values()].flatMap((set) => [...set]);
 
   /** After a failure or a reconnect: checks Redis answers, reconciles every member, then reports `available`. */
-  const resync = async (): Promise<void> => {
-    if (closed) return;
+  const resync = (): Promise<void> => {
+    if (closed) return Promise.resolve();
     if (resyncing) {
       resyncAgain = true;
-      return;
+      return resyncing;
     }
-    resyncing = true;
-    try {
+    const current = (async () => {
       do {
         resyncAgain = false;
-        if (!available && !(await ping())) continue;
-        const results = await Promise.all(entries().map(sync));
+        if (phase !== 'up' && !(await runner.ping())) continue;
+        const results = await Promise.all([load(), ...entries().map(sync)]);
         if (closed || !results.every(Boolean)) continue;
-        if (!available) {
-          available = true;
+        if (phase !== 'up') {
+          const was = phase;
+          phase = 'up';
           clearInterval(retryTimer);
-          retryTimer = undefined;
+          clearTimeout(connectTimer);
+          retryTimer = connectTimer = undefined;
           for (const entry of entries()) if (entry.pending) send(entry, entry.pending);
           for (const entry of entries()) entry.pending = undefined;
-          emit('available', {});
+          if (was === 'down') emit('available', {});
+          settleWaiters();
         }
       } while (resyncAgain && !closed);
-    } finally {
-      resyncing = false;
-    }
+    })().finally(() => {
+      resyncing = undefined;
+    });
+    resyncing = current;
+    return current;
   };
 
   const onMessage = (message: unknown) => {
@@ -263,6 +263,7 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
       counts.ignored++;
       return;
     }
+    known.learn(announcement.name, announcement.fleet);
     if (announcement.fleet.instance === instanceId) return;
     for (const entry of byName.get(announcement.name) ?? []) {
       counts.applied++;
@@ -270,32 +271,87 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
     }
   };
 
-  // Breakers attached before the subscription was in place may have missed a message:
-  // once it is, every one of them is reconciled with the fleet.
-  void shim.subscribe(channel, onMessage, () => void resync(), markUnavailable).then(() => resync());
+  /**
+   * Delivers what is pending if Redis answers: waits for the start (at most until its
+   * deadline), tries once more when Redis was unavailable, then waits for every command in
+   * flight. Returns the error naming what could not be delivered, if anything.
+   */
+  const deliver = async (): Promise<Error | undefined> => {
+    if (phase === 'starting') await Promise.race([new Promise<void>((resolve) => waiters.push({ resolve, reject: resolve })), started]);
+    if (phase === 'down') await resync();
+    while (inflight.size > 0) await Promise.allSettled([...inflight]);
+    const left = entries().filter((entry) => entry.pending !== undefined);
+    return left.length > 0 ? undelivered(left.map((entry) => entry.member.name), lastError) : undefined;
+  };
+
+  const close = (): Promise<void> => {
+    if (closing) return closing;
+    closing = (async () => {
+      let error: unknown;
+      try {
+        error = await deliver();
+      } finally {
+        closed = true;
+        clearInterval(retryTimer);
+        clearTimeout(connectTimer);
+        retryTimer = connectTimer = undefined;
+        for (const entry of entries()) entry.attached = false;
+        byName.clear();
+        settleWaiters(new Error('tripswitch/redis: the store is closed'));
+        await shim.close(timeoutMs);
+      }
+      if (error !== undefined) throw error;
+    })();
+    return closing;
+  };
+
+  /** Connecting and the first resynchronization may take this long before the store counts as unavailable. */
+  const connectMs = Math.max(1000, 4 * timeoutMs);
+  const started = new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, connectMs);
+    (timer as { unref?: () => void }).unref?.();
+  });
+  void shim
+    .start({
+      channel,
+      onMessage,
+      onReady: () => void resync(),
+      onError: markUnavailable,
+      onEnd: () => void close().catch(() => undefined),
+      onOpen: () => {
+        connectTimer = setTimeout(() => {
+          if (phase === 'starting') markUnavailable(new Error(`tripswitch/redis: not connected within ${connectMs} ms`));
+        }, connectMs);
+        (connectTimer as { unref?: () => void }).unref?.();
+      },
+    })
+    .then(() => resync());
 
   return {
     instanceId,
     attach(member: StoreMember): StoreLink {
-      const name = member.name;
+      if (closing) throw new Error('tripswitch/redis: the store is closed; a breaker cannot attach to it');
+      const name = wireName(member.name);
       const entry: Entry = {
         member,
-        keys: keysOf(prefix, name),
+        name,
+        keys: keysOf(ownPrefix, name),
         pending: undefined,
         latest: undefined,
         leases: [],
-        attached: !closed,
+        attached: true,
       };
-      if (!closed) {
-        let set = byName.get(name);
-        if (set === undefined) byName.set(name, (set = new Set()));
-        set.add(entry);
-        if (available) void sync(entry);
-      }
+      let set = byName.get(name);
+      if (set === undefined) byName.set(name, (set = new Set()));
+      set.add(entry);
+      // The fleet's state as this process knows it, before the breaker's first call.
+      const fleet = known.get(name);
+      if (fleet !== undefined) adopt(entry, fleet);
+      if (phase === 'up') track(sync(entry));
       return {
         publish(transition) {
           if (!entry.attached) return;
-          if (!available) {
+          if (phase !== 'up') {
             entry.pending = transition;
             return;
           }
@@ -306,9 +362,9 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
           const id = `${instanceId}:${++leaseSeq}`;
           entry.leases.push(id);
           if (entry.leases.length > MAX_HELD) entry.leases.shift();
-          if (!entry.attached || !available) return Promise.resolve(true);
+          if (!entry.attached || phase !== 'up') return Promise.resolve(true);
           const ttl = String(Math.min(2 ** 31, Math.max(1, Math.round(ttlMs) || 1)));
-          return run(entry.keys, name, 'lease', [id, ttl, String(member.halfOpenMaxCalls)]).then(
+          return runner.run(entry.keys, name, 'lease', [id, ttl, String(member.halfOpenMaxCalls)]).then(
             (reply) => {
               if (reply.granted) {
                 counts.leasesGranted++;
@@ -327,10 +383,12 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
         },
         probeDone(outcome) {
           const id = entry.leases.shift() ?? '';
-          if (!entry.attached || !available) return;
-          run(entry.keys, name, 'done', [id, outcome, String(member.halfOpenMaxCalls)]).then(
-            (reply) => answer(entry, reply.fleet),
-            fail,
+          if (!entry.attached || phase !== 'up') return;
+          track(
+            runner.run(entry.keys, name, 'done', [id, outcome, String(member.halfOpenMaxCalls)]).then((reply) => {
+              answer(entry, reply.fleet);
+              index(name, reply.fleet);
+            }, fail),
           );
         },
         detach() {
@@ -342,7 +400,7 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
         },
       };
     },
-    stats: () => ({ available, ...counts }),
+    stats: () => ({ available: phase === 'up' && !closed, ...counts }),
     on(type, handler) {
       const set = handlers[type];
       if (set === undefined) throw new TypeError(`event must be 'available' or 'unavailable', got ${String(type)}`);
@@ -353,14 +411,19 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
         set.delete(own);
       };
     },
-    async close() {
-      if (closed) return;
-      closed = true;
-      clearInterval(retryTimer);
-      retryTimer = undefined;
-      for (const entry of entries()) entry.attached = false;
-      byName.clear();
-      await shim.close(timeoutMs);
+    ready() {
+      if (closing) return Promise.reject(new Error('tripswitch/redis: the store is closed'));
+      if (phase === 'up') return Promise.resolve();
+      if (phase === 'down') {
+        return Promise.reject(new Error('tripswitch/redis: Redis is unavailable; breakers decide alone until it is back', { cause: lastError }));
+      }
+      return new Promise<void>((resolve, reject) => waiters.push({ resolve, reject }));
     },
+    async flush() {
+      if (closing) return closing;
+      const error = await deliver();
+      if (error !== undefined) throw error;
+    },
+    close,
   };
 }
