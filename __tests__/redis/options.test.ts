@@ -29,6 +29,9 @@ describe('redisStore options', () => {
     [{ client: io, instanceId: [] }, TypeError, 'got Array'],
     [{ client: io, instanceId: Symbol('x') }, TypeError, 'got symbol'],
     [{ client: io, instanceId: Object.create(null) }, TypeError, 'got object'],
+    [{ client: io, quorom: 3 }, TypeError, 'unknown option "quorom"'],
+    [{ client: node, counting: 'fleet' }, RangeError, "counting 'fleet' is not available in this version"],
+    [{ client: io, counting: 'shared' }, RangeError, `counting must be 'local', got "shared"`],
   ])('%p is refused', (options, type, message) => {
     const make = () => redisStore(options as never);
     expect(make).toThrow(type);
@@ -59,8 +62,9 @@ describe('redisStore options', () => {
     const off = store.on('available', () => undefined);
     off();
     off();
+    // Never connected: not available, and no outage reported either.
     expect(store.stats()).toEqual({
-      available: true,
+      available: false,
       published: 0,
       applied: 0,
       ignored: 0,
@@ -111,13 +115,15 @@ describe('redis protocol', () => {
   });
 
   test('replies are validated strictly', () => {
-    expect(parseReply(['open', '12', '5', '2', 'i', 'failures', 1])).toEqual({
+    expect(parseReply(['open', '12', '5', '2', 'i', 'failures', 1, '1700000000000'])).toEqual({
       fleet: { state: 'open', epoch: 12, retryAfterMs: 5, attempt: 2, instance: 'i', reason: 'failures' },
       granted: true,
+      now: 1_700_000_000_000,
     });
-    expect(() => parseReply(['open', '12', '5', '2', 'i', 'failures', 2])).toThrow(TypeError);
-    expect(() => parseReply(['open', '12', '5', '2', 'i', 'failures'])).toThrow(TypeError);
+    expect(() => parseReply(['open', '12', '5', '2', 'i', 'failures', 2, '1'])).toThrow(TypeError);
+    expect(() => parseReply(['open', '12', '5', '2', 'i', 'failures', 1])).toThrow(TypeError);
+    expect(() => parseReply(['open', '12', '5', '2', 'i', 'failures', 1, 'soon'])).toThrow(TypeError);
     expect(() => parseReply('OK')).toThrow('tripswitch/redis: unexpected script reply');
-    expect(() => parseReply(['open', '1e5', '5', '2', 'i', '', 0])).toThrow(TypeError);
+    expect(() => parseReply(['open', '1e5', '5', '2', 'i', '', 0, '1'])).toThrow(TypeError);
   });
 });

@@ -66,7 +66,7 @@ export function ioredisShim(client: Ioredis): Shim {
     hooks.onOpen();
     // Commands: sent now or refused now, never queued, never sent again after a reconnect.
     const c = duplicate(client, { enableOfflineQueue: false, autoResendUnfulfilledCommands: false, lazyConnect: false });
-    const s = duplicate(client, { lazyConnect: false });
+    const s = duplicate(client, { lazyConnect: false, enableOfflineQueue: true });
     own.push(c, s);
     cmd = c;
     c.on('error', hooks.onError);

@@ -235,7 +235,8 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
       do {
         resyncAgain = false;
         if (phase !== 'up' && !(await runner.ping())) continue;
-        const results = await Promise.all([load(), ...entries().map(sync)]);
+        const round = entries();
+        const results = await Promise.all([load(), ...round.map(sync)]);
         if (closed || !results.every(Boolean)) continue;
         if (phase !== 'up') {
           const was = phase;
@@ -245,6 +246,9 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
           retryTimer = connectTimer = undefined;
           for (const entry of entries()) if (entry.pending) send(entry, entry.pending);
           for (const entry of entries()) entry.pending = undefined;
+          // Breakers attached during this round were not part of it.
+          const synced = new Set(round);
+          for (const entry of entries()) if (!synced.has(entry)) track(sync(entry));
           if (was === 'down') emit('available', {});
           settleWaiters();
         }
