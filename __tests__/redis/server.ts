@@ -50,6 +50,8 @@ export const sleep = (ms: number): Promise<void> => new Promise((resolve) => set
 /** A redis-server process of the tests. */
 export interface RedisServer {
   readonly port: number;
+  /** The process id of the running server (0 when stopped). */
+  readonly pid: number;
   /** SIGSTOP: the server stops answering, connections stay open. */
   pause(): void;
   /** SIGCONT. */
@@ -113,6 +115,9 @@ export async function startRedis(extra: string[] = [], port?: number): Promise<R
   await start();
   return {
     port: p,
+    get pid() {
+      return child?.pid ?? 0;
+    },
     pause() {
       child?.kill('SIGSTOP');
       paused = true;

@@ -173,6 +173,29 @@ export function fleetBehaviour(label: string, makeFleet: FleetFactory): void {
       expect(late.state).toBe('isolated');
     });
 
+    it('a breaker or registry key made after isolate() elsewhere rejects its very first call', async () => {
+      const f = await start();
+      const [a] = breakers(1);
+      await f.settle();
+      a.isolate();
+      await f.settle();
+      // No settling between creation and the first call: the store knew the fleet's state.
+      const [late] = breakers(1);
+      let ran = 0;
+      await expect(late.execute(() => ran++)).rejects.toMatchObject({ code: 'ERR_CIRCUIT_OPEN', state: 'isolated' });
+      const registry = createRegistry({ store: f.member(), clock: f.clock });
+      await expect(registry.get('dep').execute(() => ran++)).rejects.toMatchObject({ state: 'isolated' });
+      expect(ran).toBe(0);
+      // A name the fleet holds open, too, with the fleet's time left.
+      const [b] = breakers(1, { name: 'other' });
+      b.open(20 * f.unit);
+      await f.settle();
+      const [later] = breakers(1, { name: 'other' });
+      expect(later.state).toBe('open');
+      expect(later.stats().retryAfterMs).toBeGreaterThan(15 * f.unit);
+      expect(later.stats().retryAfterMs).toBeLessThanOrEqual(20 * f.unit);
+    });
+
     it('probes of one period spread over processes close the fleet together (halfOpenMaxCalls 2)', async () => {
       const f = await start();
       const [a, b, c] = breakers(3, { halfOpenMaxCalls: 2 });

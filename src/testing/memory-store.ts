@@ -45,6 +45,8 @@ export interface MemoryStoreOptions {
 export interface MemoryStore extends BreakerStore {
   /** Resolves once every answer and message sent so far has been delivered. */
   flush(): Promise<void>;
+  /** Resolves at once: the fleet's states are always known (as `redisStore`'s `ready()` once loaded). */
+  ready(): Promise<void>;
   /** Simulates an outage (false) and the recovery (true), which resynchronizes every breaker. */
   setAvailable(available: boolean): void;
 }
@@ -132,6 +134,9 @@ class Store implements MemoryStore {
     let members = this.byName.get(member.name);
     if (members === undefined) this.byName.set(member.name, (members = new Set()));
     members.add(m);
+    // A fleet state that is not closed is taken up before the breaker's first call.
+    const r = this.records.get(member.name);
+    if (r !== undefined && r.state !== 'closed') m.adopt(this.view(r));
     this.later(() => this.sync(m));
     return m;
   }
@@ -142,6 +147,10 @@ class Store implements MemoryStore {
 
   stats(): StoreStats {
     return { ...this.stat, available: this.up };
+  }
+
+  ready(): Promise<void> {
+    return Promise.resolve();
   }
 
   flush(): Promise<void> {

@@ -60,7 +60,9 @@ const isCluster = (client: NodeRedis): boolean => client.options?.rootNodes !== 
  */
 function duplicate(client: NodeRedis, queue: boolean): NodeRedis {
   const own = { commandOptions: undefined, ...(queue ? {} : { disableOfflineQueue: true }) };
-  return isCluster(client) ? client.duplicate({ ...own, defaults: { ...client.options?.defaults, ...own } }) : client.duplicate(own);
+  return isCluster(client)
+    ? client.duplicate({ ...own, defaults: { ...client.options?.defaults, ...own } })
+    : client.duplicate(own);
 }
 
 /** The event a connected client (`ready`) or cluster (`connect`) reports, and its end. */
@@ -74,7 +76,9 @@ export function nodeRedisShim(client: NodeRedis): Shim {
   let ended: (() => void) | undefined;
   const { up, end } = events(client);
   const run = (send: (c: NodeRedis) => Promise<unknown>): Promise<unknown> =>
-    cmd?.isReady !== false && cmd?.isOpen ? send(cmd).then((reply) => (Array.isArray(reply) ? reply.map(text) : reply)) : notConnected();
+    cmd?.isReady !== false && cmd?.isOpen
+      ? send(cmd).then((reply) => (Array.isArray(reply) ? reply.map(text) : reply))
+      : notConnected();
   const open = (hooks: Hooks): Promise<void> => {
     hooks.onOpen();
     const c = duplicate(client, false);

@@ -129,7 +129,8 @@ export function parseReply(reply: unknown): Reply {
     const [state, epoch, left, attempt, instance, reason, granted, now] = reply as unknown[];
     const fleet = fleetOf(state, asNumber(epoch), asNumber(left), asNumber(attempt), instance, reason);
     const time = asNumber(now);
-    if (fleet && (granted === 0 || granted === 1) && typeof time === 'number') return { fleet, granted: granted === 1, now: time };
+    if (fleet && (granted === 0 || granted === 1) && typeof time === 'number')
+      return { fleet, granted: granted === 1, now: time };
   }
   throw new TypeError('tripswitch/redis: unexpected script reply');
 }

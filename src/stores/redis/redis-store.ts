@@ -180,7 +180,10 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
       }
       const restore = local && local.transition.state !== 'closed' && Number.isSafeInteger(local.epoch) && local.epoch > 0;
       const reply = restore
-        ? await runner.run(entry.keys, entry.name, 'restore', [String(local?.epoch), ...transitionArgs((local as { transition: Transition }).transition)])
+        ? await runner.run(entry.keys, entry.name, 'restore', [
+            String(local?.epoch),
+            ...transitionArgs((local as { transition: Transition }).transition),
+          ])
         : await runner.run(entry.keys, entry.name, 'read', []);
       answer(entry, reply.fleet);
       if (restore) index(entry.name, reply.fleet);
@@ -281,11 +284,17 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
    * flight. Returns the error naming what could not be delivered, if anything.
    */
   const deliver = async (): Promise<Error | undefined> => {
-    if (phase === 'starting') await Promise.race([new Promise<void>((resolve) => waiters.push({ resolve, reject: resolve })), started]);
+    if (phase === 'starting')
+      await Promise.race([new Promise<void>((resolve) => waiters.push({ resolve, reject: resolve })), started]);
     if (phase === 'down') await resync();
     while (inflight.size > 0) await Promise.allSettled([...inflight]);
     const left = entries().filter((entry) => entry.pending !== undefined);
-    return left.length > 0 ? undelivered(left.map((entry) => entry.member.name), lastError) : undefined;
+    return left.length > 0
+      ? undelivered(
+          left.map((entry) => entry.member.name),
+          lastError,
+        )
+      : undefined;
   };
 
   const close = (): Promise<void> => {
@@ -419,7 +428,9 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
       if (closing) return Promise.reject(new Error('tripswitch/redis: the store is closed'));
       if (phase === 'up') return Promise.resolve();
       if (phase === 'down') {
-        return Promise.reject(new Error('tripswitch/redis: Redis is unavailable; breakers decide alone until it is back', { cause: lastError }));
+        return Promise.reject(
+          new Error('tripswitch/redis: Redis is unavailable; breakers decide alone until it is back', { cause: lastError }),
+        );
       }
       return new Promise<void>((resolve, reject) => waiters.push({ resolve, reject }));
     },
