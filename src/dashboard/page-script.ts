@@ -87,14 +87,16 @@ function rateCell(rate, threshold) {
   return td;
 }
 
+// The states since the page opened, up to the last five minutes, oldest on the left.
 function strip(r, now) {
-  var from = now - STRIP_MS;
-  var stops = [];
-  var h = r.hist.filter(function (p, i) { return i === r.hist.length - 1 || r.hist[i + 1][0] > from; });
+  var h = r.hist.filter(function (p, i) { return i === r.hist.length - 1 || r.hist[i + 1][0] > now - STRIP_MS; });
   r.hist = h;
+  var from = Math.max(now - STRIP_MS, h[0][0]);
+  var span = Math.max(1, now - from);
+  var stops = [];
   h.forEach(function (p, i) {
-    var a = Math.max(0, (p[0] - from) / STRIP_MS) * 100;
-    var b = i + 1 < h.length ? ((h[i + 1][0] - from) / STRIP_MS) * 100 : 100;
+    var a = Math.max(0, (p[0] - from) / span) * 100;
+    var b = i + 1 < h.length ? ((h[i + 1][0] - from) / span) * 100 : 100;
     stops.push(COLORS[p[1]] + ' ' + a.toFixed(2) + '% ' + b.toFixed(2) + '%');
   });
   var s = el('span', 'strip');
