@@ -51,7 +51,7 @@ describe('dashboard: controls', () => {
     const board = dashboard({ sources: [breaker], controls: true });
     const token = await pageToken(board);
     const body = { name: 'db', action: 'isolate' };
-    const forged = [
+    const forged: Record<string, string>[] = [
       { 'x-tripswitch-token': token },
       { origin: 'http://evil.test', 'x-tripswitch-token': token },
       { origin: ORIGIN, 'sec-fetch-site': 'cross-site', 'x-tripswitch-token': token },

@@ -16,6 +16,8 @@ const board = JSON.parse(readFileSync(join(DOCS, 'tripswitch.json'), 'utf8'));
 const ALERTS = join(DOCS, 'alerts.yml');
 const alerts = [...readFileSync(ALERTS, 'utf8').matchAll(/^\s+expr: (.+)$/gm)].map((m) => m[1]);
 const JOB = 'tripswitch-dashboard-test';
+/** How every panel names its data source: the `datasource` variable. */
+const DATASOURCE = ['$', '{datasource}'].join('');
 
 interface Panel {
   title: string;
@@ -41,8 +43,8 @@ describe('docs/grafana/tripswitch.json', () => {
     );
     expect(variables.find((v) => v.name === 'datasource')!.query).toBe('prometheus');
     for (const panel of panels) {
-      expect([panel.title, panel.datasource.uid]).toEqual([panel.title, '${datasource}']);
-      for (const target of panel.targets) expect(target.datasource.uid).toBe('${datasource}');
+      expect([panel.title, panel.datasource.uid]).toEqual([panel.title, DATASOURCE]);
+      for (const target of panel.targets) expect(target.datasource.uid).toBe(DATASOURCE);
     }
     expect(panels.map((p) => p.title)).toEqual([
       'Breakers by state',
