@@ -3,6 +3,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { createBreaker, exponentialBackoff } from '../dist/index.js';
+import { serveDashboard } from './dashboard-server.mjs';
 import { serveMetrics } from './metrics-server.mjs';
 import { createTimeline } from './timeline.mjs';
 import { phaseAt, startUpstream } from './upstream.mjs';
@@ -90,6 +91,8 @@ async function main() {
 
   const metrics = await serveMetrics([breaker]);
   if (metrics !== undefined) process.stdout.write(`Prometheus metrics while the demo runs: ${metrics.url}\n`);
+  const board = await serveDashboard([breaker]);
+  process.stdout.write(`Live dashboard while the demo runs: ${board.url}\n`);
   timeline.header({
     speed,
     asked: flags.speed,
@@ -166,6 +169,7 @@ async function main() {
   timeline.footer(breaker.stats(), elapsed());
   await upstream.close();
   await metrics?.close();
+  await board.close();
 }
 
 await main();

@@ -394,7 +394,7 @@ describe('collectMetrics: prom-client registry features', () => {
 
 describe('docs/metrics.md', () => {
   it('its alert rules pass promtool check rules', () => {
-    const rules = join(__dirname, '..', '..', 'docs', 'examples', 'metrics-alerts.yml');
+    const rules = join(__dirname, '..', '..', 'docs', 'grafana', 'alerts.yml');
     expect(() => execFileSync('promtool', ['check', 'rules', rules], { encoding: 'utf8', stdio: 'pipe' })).not.toThrow();
   });
 });
