@@ -10,20 +10,18 @@ export type { Registry, RegistryOptions } from './registry.js';
 export { createRegistry } from './registry.js';
 export type { Checked } from './rules.js';
 export type { BreakerSnapshot } from './snapshot.js';
+export type { State } from './state.js';
+export type { BreakerStats, TotalStats, WindowStats } from './stats.js';
 export type { BreakerStore, FleetState, StoreLink, StoreMember, StoreStats, Transition } from './store.js';
 export type {
   Breaker,
-  BreakerStats,
   CallContext,
   ExecuteOptions,
   Fallback,
   Guarded,
   Listener,
   Permit,
-  State,
-  TotalStats,
   WildcardListener,
-  WindowStats,
 } from './types.js';
 export type { WindowData } from './windows/window.js';
 export type { WrapOptions } from './wrap.js';

@@ -1,5 +1,5 @@
 import type { CloseReason, OpenReason } from './events.js';
-import type { State } from './types.js';
+import type { State } from './state.js';
 
 /**
  * A breaker's state as the fleet holds it. The store keeps one per breaker name.
