@@ -35,7 +35,7 @@ export function graph(src = join(ROOT, 'src')) {
       // `import { type A, type B }` imports types only, as `import type` does.
       const names = m[3] ?? '';
       const inner = names.match(/^\{([\s\S]*)\}$/);
-      const allTypes = inner !== null && inner[1].split(',').every((n) => n.trim() === '' || /^type\s/.test(n.trim()));
+      const allTypes = inner?.[1].split(',').every((n) => n.trim() === '' || /^type\s/.test(n.trim())) === true;
       list.push({ to, type: m[2] !== undefined || allTypes });
     }
     edges.set(file, list);

@@ -252,8 +252,9 @@ function plainOrFunctionObject(name: string, value: unknown): void {
 
 const storeLike: Check = (name, value) => {
   plainOrFunctionObject(name, value);
-  if (typeof (value as Record<string, unknown>).attach !== 'function') {
-    throw new TypeError(`${name} must be a BreakerStore (with an attach method), got ${describe(value)}`);
+  const store = value as Record<string, unknown>;
+  if (typeof store.attach !== 'function' || typeof store.join !== 'function') {
+    throw new TypeError(`${name} must be a BreakerStore (with attach and join methods), got ${describe(value)}`);
   }
 };
 

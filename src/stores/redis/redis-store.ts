@@ -1,3 +1,4 @@
+import { joinFleet } from '../../fleet.js';
 import type { BreakerStore, FleetState, StoreLink, StoreMember, StoreStats, Transition } from '../../store.js';
 import { limiter } from './limiter.js';
 import { SCRIPT, SCRIPT_SHA } from './lua.js';
@@ -276,6 +277,7 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
 
   return {
     instanceId,
+    join: joinFleet,
     attach(member: StoreMember): StoreLink {
       const name = member.name;
       const entry: Entry = {
