@@ -211,7 +211,7 @@ export interface BreakerStore {
   /**
    * Makes a breaker of this store a member of its fleet (the store is passed as `store`): a
    * store brings this glue, so that a breaker without a store ships none of it. Every store
-   * built on `attach` sets it to {@link joinFleet}.
+   * built on `attach` sets it to `joinFleet` (from `tripswitch`).
    */
   readonly join: (breaker: FleetCandidate, store: BreakerStore) => FleetGlue;
 }
