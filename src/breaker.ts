@@ -1,110 +1,84 @@
+import { admitted, enter, type Gate, refusal, reject, retryAfter, startTime } from './admission.js';
 import { Context, execute, executeLeased, guard, thrown, track } from './call.js';
-import { type CircuitOpenError, circuitOpen } from './errors.js';
-import { BIT, type CloseReason, Emit, type EventType, type Hub, type OpenReason } from './events.js';
-import { Fleet, type Origin } from './fleet.js';
+import type { PlainHandlers } from './counting.js';
+import { Emit, type EventType, type Hub } from './events.js';
+import type { Joining } from './fleet.js';
+import type { FleetHooks } from './fleet-hooks.js';
+import type { Rooms } from './follow.js';
+import {
+  CLOSED,
+  close,
+  DISABLED,
+  disable,
+  type Inner,
+  ISOLATED,
+  isolate,
+  type Machine,
+  moveTo,
+  observe,
+  openNow,
+  release,
+} from './machine.js';
 import type { BreakerOptions } from './options.js';
-import { duration, knownKeys, optionsObject, type Resolved, resolveOptions } from './options.js';
-import { FAILURE, IGNORED, type Outcome, type Probe, REFUSED, SUCCESS } from './outcome.js';
+import { knownKeys, optionsObject, type Resolved, resolveOptions } from './options.js';
+import { REFUSED } from './outcome.js';
 import { ManualPermit } from './permit.js';
 import type { Checked } from './rules.js';
 import { type BreakerSnapshot, parseSnapshot, SNAPSHOT_VERSION } from './snapshot.js';
-import type { BreakerStore, FleetState } from './store.js';
-import type {
-  Breaker,
-  BreakerStats,
-  CallContext,
-  ExecuteOptions,
-  Fallback,
-  Guarded,
-  Permit,
-  State,
-  TotalStats,
-} from './types.js';
+import type { State } from './state.js';
+import type { BreakerStats, TotalStats } from './stats.js';
+import type { BreakerStore } from './store.js';
+import type { Breaker, CallContext, ExecuteOptions, Fallback, Guarded, Permit } from './types.js';
 import { SinceClose } from './windows/consecutive.js';
 import { CountWindow } from './windows/count.js';
 import { TimeWindow } from './windows/time.js';
 import type { Window } from './windows/window.js';
 
-const OPEN_REASONS: readonly string[] = ['failures', 'failureRate', 'slowCallRate', 'probeFailed', 'manual'];
-const isOpenReason = (reason: unknown): reason is OpenReason => OPEN_REASONS.includes(reason as string);
+/** What the fleet glue a store brings may do to its breaker (see `Rooms`). */
+const ROOMS: Rooms = { observe, moveTo, isolate, disable, release, CLOSED, admitted, reject, retryAfter };
 
 /**
- * @internal The state, replaced whole on every transition. `until` and `deadline` are in the
- * breaker's monotonic time.
+ * @internal The breaker: the fields its rooms share, and the public methods, each handing
+ * over to its room. The state machine (`machine.ts`) changes the state; admission
+ * (`admission.ts`) lets calls through or turns them away; counting (`counting.ts`) takes
+ * their outcomes; the call path (`call.ts`, `permit.ts`) runs them; the fleet glue
+ * (`fleet.ts`), with a store only, is what the store brought. The rooms are functions over
+ * this object, seen through narrow interfaces: no object per room, nothing more per breaker.
  */
-type Inner =
-  | { readonly kind: 'closed' }
-  | { readonly kind: 'open'; readonly until: number }
-  | { readonly kind: 'halfOpen'; readonly ttl: number; successes: number; readonly running: Probe[] }
-  | { readonly kind: 'isolated' }
-  | { readonly kind: 'disabled' };
-
-interface PlainHandlers {
-  readonly gen: number;
-  readonly ok: (value: unknown) => void;
-  readonly error: (error: unknown) => void;
-}
-
-// Shared by every breaker: `Inner` is readonly where these have fields.
-const CLOSED: Inner = { kind: 'closed' };
-const ISOLATED: Inner = { kind: 'isolated' };
-const DISABLED: Inner = { kind: 'disabled' };
-const OUTCOME_BITS = BIT.success | BIT.failure;
-const DEFAULT_RESET_MS = 30_000;
-
-/** @internal The breaker. Every state change goes through `moveTo`. */
-export class CircuitBreaker implements Breaker {
+export class CircuitBreaker implements Breaker, Gate {
   readonly name: string;
-  /** @internal */ readonly o: Resolved;
-  /** @internal */ readonly events: Emit;
-  private s: Inner = CLOSED;
-  /** @internal Bumped on every state change; outcomes of older calls never move the state. */
+  readonly o: Resolved;
+  readonly events: Emit;
+  s: Inner = CLOSED;
   gen = 0;
-  private attempt = 1;
-  private run = 0;
-  private inFlight = 0;
-  private readonly window: Window;
+  attempt = 1;
+  run = 0;
+  inFlight = 0;
+  readonly window: Window;
   // The totals of `stats()`, kept as fields: one object fewer to reach on every call.
-  private calls = 0;
-  private successes = 0;
-  private failures = 0;
-  private ignored = 0;
-  private rejected = 0;
-  private timeouts = 0;
-  /** Whether every call needs its start time, whoever listens. */
-  private readonly timed: boolean;
-  /** The window's kind, kept here so that counting an outcome does not reach into the options. */
-  private readonly kind: 'consecutive' | 'count' | 'time';
-  /** Rate mode: the calls the window must hold before a decision. */
-  private readonly minimum: number;
+  calls = 0;
+  successes = 0;
+  failures = 0;
+  ignored = 0;
+  rejected = 0;
+  timeouts = 0;
+  readonly timed: boolean;
+  readonly kind: 'consecutive' | 'count' | 'time';
+  readonly minimum: number;
   // Given a number at once: a field that starts as undefined would box every time written to it.
   private mono = 0;
-  private plain: PlainHandlers | undefined;
+  plain: PlainHandlers | undefined;
   private lastRaw = 0;
-
-  /** @internal The breaker's place in its store's fleet, with a `store`. */
-  readonly fleet: Fleet | undefined;
-  /** Set while taking up a transition made elsewhere in the fleet: it is not shared again. */
-  private origin: Origin | undefined;
-  /** A probe slot whose fleet lease was granted after `acquire()` turned its call away. */
-  private held: Probe | undefined;
-  /**
-   * After the fleet refused a lease, another process holds the probe: until its outcome is
-   * shared, or its lease expires, calls here are turned away without asking again.
-   */
-  private refusedUntil: number | undefined;
-
-  /** @internal The retry time of the call turned away last, for its `CircuitOpenError`. */
+  readonly fleet: FleetHooks | undefined;
   refusedFor = 0;
-
-  /** @internal Told of every state change, after it is made (a registry keeps its order with it). */
-  private readonly onMove: ((breaker: CircuitBreaker, to: State) => void) | undefined;
+  readonly onMove: ((breaker: Machine, to: State) => void) | undefined;
 
   constructor(options: Resolved, parent?: Hub, onMove?: (breaker: CircuitBreaker, to: State) => void) {
     this.o = options;
     this.name = options.name;
     this.events = new Emit(parent);
-    this.onMove = onMove;
+    // Only ever called with this breaker.
+    this.onMove = onMove as ((breaker: Machine, to: State) => void) | undefined;
     const w = options.window;
     this.window =
       w.kind === 'consecutive'
@@ -118,17 +92,18 @@ export class CircuitBreaker implements Breaker {
     const raw = options.clock.now();
     this.lastRaw = this.mono = typeof raw === 'number' && Number.isFinite(raw) ? raw : 0;
     if (options.initialState !== undefined) this.restore(parseSnapshot(options.initialState));
-    this.fleet = options.store === undefined ? undefined : new Fleet(this, options.store);
-  }
-
-  /** @internal The attempt of the current (or next) open period. */
-  get attemptNow(): number {
-    return this.attempt;
+    // The store brings the fleet glue: without one, none of it is reached.
+    const store = options.store;
+    if (store === undefined) this.fleet = undefined;
+    else {
+      const joining: Joining = { name: this.name, breaker: this, rooms: ROOMS };
+      this.fleet = store.join(joining, store) as FleetHooks;
+    }
   }
 
   /**
-   * @internal The breaker's own time: the clock's, except that it never goes backwards. A
-   * clock that jumps back simply stands still for the breaker, so no period is stretched.
+   * The breaker's own time: the clock's, except that it never goes backwards. A clock that
+   * jumps back simply stands still for the breaker, so no period is stretched.
    */
   now(): number {
     const raw = this.o.clock.now();
@@ -144,401 +119,23 @@ export class CircuitBreaker implements Breaker {
   }
 
   get state(): State {
-    return this.observe().kind;
-  }
-
-  /** Applies the transitions that have come due with time; returns the current state. */
-  private observe(): Inner {
-    for (;;) {
-      const s = this.s;
-      if (s.kind === 'open') {
-        if (this.now() < s.until) return s;
-        this.moveTo({ kind: 'halfOpen', ttl: this.resetFor(this.attempt), successes: 0, running: [] }, 'halfOpen');
-      } else if (s.kind === 'halfOpen' && s.running.length > 0 && this.probeExpired(s.running)) {
-        this.reopen('probeFailed', this.attempt + 1);
-      } else {
-        return s;
-      }
-    }
-  }
-
-  /** Whether a probe let through has run past its deadline (one waiting for its lease has not started). */
-  private probeExpired(running: Probe[]): boolean {
-    const now = this.now();
-    for (const probe of running) if (probe.lease === undefined && now >= probe.deadline) return true;
-    return false;
-  }
-
-  // ---- admission ----------------------------------------------------------------------
-
-  /**
-   * @internal Lets a call through (returning its probe when it is one), or returns `REFUSED`:
-   * the caller then rejects with `b.refusal(new Error())`, the `Error` made in its own frame so
-   * that the stack starts at the call, with none of ours (capturing a frame costs about a
-   * tenth of a whole rejection). A call let through is counted as in flight.
-   */
-  enter(): Probe | undefined | typeof REFUSED {
-    const current = this.s;
-    const kind = current.kind;
-    if (kind === 'closed' || kind === 'disabled') return this.admitted(undefined);
-    if (kind === 'open') {
-      // Open and not yet due: turned away, on one reading of the clock.
-      const left = current.until - this.now();
-      if (left > 0) return this.refuse(current, left);
-    }
-    const s = this.observe();
-    if (s.kind === 'closed' || s.kind === 'disabled') return this.admitted(undefined);
-    if (s.kind === 'halfOpen') {
-      const held = this.held;
-      if (held !== undefined) {
-        this.held = undefined;
-        if (s.running.includes(held)) return this.admitted(held);
-      }
-      if (s.successes + s.running.length < this.o.halfOpenMaxCalls && this.refusalLeft() === 0) {
-        const probe: Probe = { deadline: this.now() + s.ttl, lease: undefined };
-        s.running.push(probe);
-        // With a store, the slot is held while the fleet is asked for a lease: not yet let through.
-        if (this.fleet === undefined) return this.admitted(probe);
-        probe.lease = this.fleet.link.lease(s.ttl);
-        return probe;
-      }
-    }
-    return this.refuse(s);
-  }
-
-  /** Counts a call turned away, and notes what its error will say. */
-  private refuse(s: Inner, retryAfterMs = this.retryAfter(s)): typeof REFUSED {
-    this.rejected++;
-    if (this.events.wants(BIT.reject)) this.events.emit('reject', { name: this.name, state: s.kind, retryAfterMs });
-    this.refusedFor = retryAfterMs;
-    return REFUSED;
-  }
-
-  /** How long calls here are still turned away after the fleet refused a lease (0: not). */
-  private refusalLeft(): number {
-    const until = this.refusedUntil;
-    return until === undefined ? 0 : Math.max(0, until - this.now());
-  }
-
-  /** @internal Makes `error` (a fresh `new Error()`) the `CircuitOpenError` of the call turned away last. */
-  refusal(error: Error): CircuitOpenError {
-    // Made right after `refuse()`, in the state it turned the call away in.
-    return circuitOpen(error, this.name, this.s.kind, this.refusedFor);
-  }
-
-  /** Counts a call turned away and returns its error (on paths where the stack's first frames matter less). */
-  private reject(s: Inner): CircuitOpenError {
-    this.refuse(s);
-    return this.refusal(new Error());
-  }
-
-  /**
-   * @internal The fleet answered a would-be probe's lease: lets it through as a probe when
-   * granted in the same half-open period; when the state moved meanwhile, decides afresh.
-   */
-  leased(probe: Probe, granted: boolean): Probe | undefined | CircuitOpenError {
-    const s = this.observe();
-    probe.lease = undefined;
-    if (s.kind === 'halfOpen' && s.running.includes(probe)) {
-      if (granted) {
-        // Its time as a probe starts now, not while it waited.
-        probe.deadline = this.now() + s.ttl;
-        return this.admitted(probe);
-      }
-      this.refusedUntil = this.now() + s.ttl;
-      this.release(probe);
-      return this.reject(s);
-    }
-    if (granted) this.fleet?.link.probeDone('ignore');
-    if (s.kind === 'closed' || s.kind === 'disabled') return this.admitted(undefined);
-    return this.reject(s);
-  }
-
-  /** `acquire()` cannot wait for a lease: its call is turned away, and a granted lease kept for the next call. */
-  private hold(probe: Probe): CircuitOpenError {
-    (probe.lease as Promise<boolean>).then((granted) => {
-      probe.lease = undefined;
-      const s = this.s;
-      const current = s.kind === 'halfOpen' && s.running.includes(probe);
-      if (granted && current) this.held = probe;
-      else {
-        if (granted) this.fleet?.link.probeDone('ignore');
-        this.release(probe);
-      }
-    });
-    return this.reject(this.s);
-  }
-
-  private admitted(probe: Probe | undefined): Probe | undefined {
-    this.inFlight++;
-    this.calls++;
-    return probe;
-  }
-
-  /**
-   * @internal Outcome handlers for the plain calls of the current generation (not probes,
-   * no duration needed), made once per generation rather than once per call.
-   */
-  plainHandlers(): PlainHandlers {
-    let handlers = this.plain;
-    if (handlers === undefined || handlers.gen !== this.gen) {
-      const gen = this.gen;
-      handlers = this.plain = {
-        gen,
-        // With no result to classify, a success is counted by `succeeded`.
-        ok:
-          this.o.isResultFailure === undefined
-            ? () => this.succeeded(gen)
-            : (value) => this.record(gen, Number.NaN, undefined, this.classifyValue(value), value),
-        error: (error) => this.record(gen, Number.NaN, undefined, this.classifyError(error), error),
-      };
-    }
-    return handlers;
-  }
-
-  /** @internal The start time of a call, when anything will need its duration; else NaN. */
-  startTime(): number {
-    return this.timed || this.events.wants(OUTCOME_BITS) ? this.now() : Number.NaN;
-  }
-
-  private retryAfter(s: Inner): number {
-    switch (s.kind) {
-      case 'open':
-        return Math.max(0, s.until - this.now());
-      case 'isolated':
-        return Number.POSITIVE_INFINITY;
-      case 'halfOpen': {
-        const refused = this.refusalLeft();
-        if (refused > 0) return refused;
-        return s.successes + s.running.length < this.o.halfOpenMaxCalls ? 0 : Math.max(0, s.running[0].deadline - this.now());
-      }
-      default:
-        return 0;
-    }
-  }
-
-  // ---- outcomes -------------------------------------------------------------------------
-
-  /** @internal Classifies an error with `isFailure`; a throwing predicate counts as a failure. */
-  classifyError(error: unknown): Outcome {
-    const isFailure = this.o.isFailure;
-    if (isFailure === undefined) return FAILURE;
-    try {
-      return isFailure(error) ? FAILURE : IGNORED;
-    } catch (thrown) {
-      this.events.report(this.name, thrown, 'isFailure');
-      return FAILURE;
-    }
-  }
-
-  /** @internal Classifies a value with `isResultFailure`; a throwing predicate counts as a success. */
-  classifyValue(value: unknown): Outcome {
-    const isResultFailure = this.o.isResultFailure;
-    if (isResultFailure === undefined) return SUCCESS;
-    try {
-      return isResultFailure(value) ? FAILURE : SUCCESS;
-    } catch (thrown) {
-      this.events.report(this.name, thrown, 'isResultFailure');
-      return SUCCESS;
-    }
-  }
-
-  /** @internal Counts a call that ran out of time: a failure, announced by a `timeout` event. */
-  timedOut(gen: number, start: number, probe: Probe | undefined, error: unknown): void {
-    this.timeouts++;
-    if (this.events.wants(BIT.timeout)) this.events.emit('timeout', { name: this.name, timeoutMs: this.o.timeoutMs as number });
-    this.record(gen, start, probe, FAILURE, error);
-  }
-
-  /**
-   * @internal Counts the outcome of a call let through at generation `gen`. A call from an
-   * older generation only adds to the totals and events.
-   */
-  record(gen: number, start: number, probe: Probe | undefined, outcome: Outcome, error: unknown): void {
-    this.inFlight--;
-    const durationMs = start === start ? this.now() - start : 0;
-    if (outcome === IGNORED) {
-      this.recordIgnored(gen, probe, error);
-      return;
-    }
-    const failed = outcome === FAILURE;
-    if (failed) {
-      this.failures++;
-      if (this.events.wants(BIT.failure)) this.events.emit('failure', { name: this.name, error, durationMs });
-    } else {
-      this.successes++;
-      if (this.events.wants(BIT.success)) this.events.emit('success', { name: this.name, durationMs });
-    }
-    // Only an outcome of the current generation counts (a listener may just have changed it).
-    if (gen !== this.gen) return;
-    const w = this.window;
-    const kind = this.kind;
-    w.record(kind === 'time' ? this.now() : 0, failed, this.timed && durationMs >= (this.o.slowCallDurationMs as number));
-    this.run = failed ? this.run + 1 : 0;
-    const s = this.s;
-    if (s.kind === 'closed') {
-      if (kind !== 'consecutive') {
-        if (w.calls >= this.minimum) this.decide(w);
-      } else if (failed && this.run >= this.o.failureThreshold) this.reopen('failures', this.attempt);
-    } else if (s.kind === 'halfOpen' && probe !== undefined) this.probeSettled(s, probe, failed);
-  }
-
-  /**
-   * The success of a plain call (not a probe, no duration needed) whose result needs no
-   * classifying: what `record` does for it, without the checks that cannot apply. It is the
-   * commonest outcome of all.
-   */
-  private succeeded(gen: number): void {
-    if (this.events.wants(BIT.success)) {
-      this.record(gen, Number.NaN, undefined, SUCCESS, undefined);
-      return;
-    }
-    this.inFlight--;
-    this.successes++;
-    if (gen !== this.gen) return;
-    const w = this.window;
-    const kind = this.kind;
-    w.record(kind === 'time' ? this.now() : 0, false, false);
-    this.run = 0;
-    // A success opens no breaker in consecutive mode; in rate mode the window may now hold enough calls.
-    if (kind !== 'consecutive' && w.calls >= this.minimum && this.s.kind === 'closed') this.decide(w);
-  }
-
-  // Kept apart from `record`, so that the common outcome stays small enough for V8 to inline.
-  private recordIgnored(gen: number, probe: Probe | undefined, error: unknown): void {
-    this.ignored++;
-    if (this.events.wants(BIT.ignore)) this.events.emit('ignore', { name: this.name, error });
-    if (gen === this.gen && probe !== undefined) {
-      this.release(probe);
-      this.fleet?.link.probeDone('ignore');
-    }
-  }
-
-  private probeSettled(s: Inner & { kind: 'halfOpen' }, probe: Probe, failed: boolean): void {
-    this.release(probe);
-    if (failed) this.reopen('probeFailed', this.attempt + 1);
-    else if (++s.successes >= this.o.halfOpenMaxCalls) this.moveTo(CLOSED, 'close', 'probesSucceeded');
-    // Probes of one period may run in several processes: the fleet counts their successes.
-    else this.fleet?.link.probeDone('success');
-  }
-
-  /** Frees a probe's half-open slot. */
-  private release(probe: Probe): void {
-    const s = this.s;
-    if (s.kind !== 'halfOpen') return;
-    const i = s.running.indexOf(probe);
-    if (i >= 0) s.running.splice(i, 1);
-  }
-
-  /** Closed state, rate mode, with enough calls in the window: opens when a rate reaches its threshold. */
-  private decide(w: Window): void {
-    const o = this.o;
-    if (w.failures / w.calls >= o.failureRateThreshold) this.reopen('failureRate', this.attempt);
-    else if (o.slowCallDurationMs !== undefined && w.slowCalls / w.calls >= o.slowCallRateThreshold) {
-      this.reopen('slowCallRate', this.attempt);
-    }
-  }
-
-  /** `resetTimeoutMs(attempt)`; a function that throws or returns nonsense is reported, and the default used. */
-  private resetFor(attempt: number): number {
-    const reset = this.o.resetTimeoutMs;
-    if (typeof reset === 'number') return reset;
-    let ms: unknown;
-    try {
-      ms = reset(attempt);
-      duration(`resetTimeoutMs(${attempt})`, ms);
-      return ms as number;
-    } catch (error) {
-      this.events.report(this.name, error, 'resetTimeoutMs');
-      return DEFAULT_RESET_MS;
-    }
-  }
-
-  private reopen(reason: OpenReason, attempt: number, ms = this.resetFor(attempt)): void {
-    this.attempt = attempt;
-    this.moveTo({ kind: 'open', until: this.now() + ms }, 'open', reason, ms);
-  }
-
-  // ---- transitions: the one place where the state changes -------------------------------
-
-  private moveTo(next: Inner, event: 'open', reason: OpenReason, retryAfterMs: number): void;
-  private moveTo(next: Inner, event: 'close', reason: CloseReason): void;
-  private moveTo(next: Inner, event: 'halfOpen' | 'isolate' | 'disable'): void;
-  private moveTo(next: Inner, event: EventType, reason?: OpenReason | CloseReason, retryAfterMs?: number): void {
-    const from = this.s.kind;
-    this.s = next;
-    this.gen++;
-    this.refusedUntil = undefined;
-    if (next.kind === 'closed') {
-      this.window.reset();
-      this.run = 0;
-      this.attempt = 1;
-    }
-    this.onMove?.(this, next.kind);
-    const origin = this.origin;
-    if (origin === undefined && next.kind !== 'halfOpen') {
-      this.fleet?.publish({ state: next.kind, reason, retryAfterMs: retryAfterMs ?? 0, attempt: this.attempt });
-    }
-    const events = this.events;
-    const name = this.name;
-    // close() on a closed breaker only resets it: no event.
-    if (events.wants(BIT[event]) && !(event === 'close' && from === 'closed')) {
-      const payload = event === 'open' ? { name, reason, retryAfterMs } : event === 'close' ? { name, reason } : { name };
-      events.emit(event, origin === undefined ? payload : { ...payload, ...origin });
-    }
-    if (from !== next.kind && events.wants(BIT.stateChange)) {
-      const payload = { name, from, to: next.kind };
-      events.emit('stateChange', origin === undefined ? payload : { ...payload, ...origin });
-    }
-  }
-
-  /**
-   * @internal Takes up the fleet's state (made elsewhere when `origin` is given). An open
-   * state already in force here only takes the fleet's remaining time, with no event.
-   */
-  follow(fleet: FleetState, origin: Origin | undefined): void {
-    const s = this.observe();
-    this.origin = origin;
-    try {
-      this.attempt = fleet.attempt;
-      const reason = fleet.reason;
-      switch (fleet.state) {
-        case 'open': {
-          if (s.kind === 'halfOpen' && fleet.retryAfterMs === 0) return;
-          const next: Inner = { kind: 'open', until: this.now() + fleet.retryAfterMs };
-          if (s.kind === 'open') this.s = next;
-          else this.moveTo(next, 'open', isOpenReason(reason) ? reason : 'manual', fleet.retryAfterMs);
-          return;
-        }
-        case 'closed':
-          if (s.kind !== 'closed') this.moveTo(CLOSED, 'close', reason === 'probesSucceeded' ? reason : 'manual');
-          return;
-        case 'isolated':
-          this.isolate();
-          return;
-        default:
-          this.disable();
-      }
-    } finally {
-      this.origin = undefined;
-    }
+    return observe(this).kind;
   }
 
   open(durationMs?: number): void {
-    if (durationMs !== undefined) duration('durationMs', durationMs);
-    this.reopen('manual', this.attempt, durationMs);
+    openNow(this, durationMs);
   }
 
   isolate(): void {
-    if (this.s.kind !== 'isolated') this.moveTo(ISOLATED, 'isolate');
+    isolate(this);
   }
 
   disable(): void {
-    if (this.s.kind !== 'disabled') this.moveTo(DISABLED, 'disable');
+    disable(this);
   }
 
   close(): void {
-    this.moveTo(CLOSED, 'close', 'manual');
+    close(this);
   }
 
   // ---- calls ------------------------------------------------------------------------------
@@ -547,11 +144,11 @@ export class CircuitBreaker implements Breaker {
     if (options !== undefined || typeof fn !== 'function' || this.o.timeoutMs !== undefined) return execute(this, fn, options);
     // The fast path, written out here: every frame between the caller and `fn` (or its
     // rejection) is one more in each error's stack, and capturing it costs.
-    const probe = this.enter();
-    if (probe === REFUSED) return Promise.reject(this.refusal(new Error()));
+    const probe = enter(this);
+    if (probe === REFUSED) return Promise.reject(refusal(this, new Error()));
     if (probe?.lease !== undefined) return executeLeased(this, probe, fn) as Promise<Awaited<T>>;
     const gen = this.gen;
-    const start = this.startTime();
+    const start = startTime(this);
     let result: unknown;
     try {
       result = fn(new Context());
@@ -570,22 +167,22 @@ export class CircuitBreaker implements Breaker {
   }
 
   acquire(): Permit {
-    const probe = this.enter();
-    if (probe === REFUSED) throw this.refusal(new Error());
-    if (probe?.lease !== undefined) throw this.hold(probe);
-    return new ManualPermit(this, this.gen, this.startTime(), probe);
+    const probe = enter(this);
+    if (probe === REFUSED) throw refusal(this, new Error());
+    if (probe?.lease !== undefined) throw (this.fleet as FleetHooks).hold(probe);
+    return new ManualPermit(this, this.gen, startTime(this), probe);
   }
 
   // ---- reading ----------------------------------------------------------------------------
 
   stats(): BreakerStats {
-    const s = this.observe();
+    const s = observe(this);
     const w = this.window;
     w.roll(this.now());
     return {
       name: this.name,
       state: s.kind,
-      retryAfterMs: this.retryAfter(s),
+      retryAfterMs: retryAfter(this, s),
       inFlight: this.inFlight,
       consecutiveFailures: this.run,
       window: {
@@ -613,7 +210,7 @@ export class CircuitBreaker implements Breaker {
   }
 
   toJSON(): BreakerSnapshot {
-    const s = this.observe();
+    const s = observe(this);
     const now = this.now();
     return {
       version: SNAPSHOT_VERSION,

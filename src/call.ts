@@ -1,11 +1,18 @@
-import type { CircuitBreaker } from './breaker.js';
+import { enter, type Gate, refusal, startTime } from './admission.js';
+import { classifyError, classifyValue, plainHandlers, record, timedOut } from './counting.js';
 import { describe } from './describe.js';
 import { CallTimeoutError, CircuitOpenError } from './errors.js';
+import type { FleetHooks } from './fleet-hooks.js';
 import { BREAKER_OPTION_NAMES, func, knownKeys, optionsObject } from './options.js';
 import { FAILURE, IGNORED, type Probe, REFUSED } from './outcome.js';
 import type { CallContext, ExecuteOptions, Fallback, Guarded } from './types.js';
 
 type Fn = (this: unknown, ...args: never[]) => unknown;
+
+/** @internal The breaker as the call path sees it: admission and counting, and its own fast `execute`. */
+export interface Callee extends Gate {
+  execute<T>(fn: (ctx: CallContext) => T | PromiseLike<T>): Promise<Awaited<T>>;
+}
 
 /** @internal The context handed to `execute`'s function. Its AbortController is made only when needed. */
 export class Context implements CallContext {
@@ -23,60 +30,37 @@ export class Context implements CallContext {
 }
 
 /**
- * @internal The fast path, after `b.enter()` let the call through and `fn` returned `result`:
+ * @internal The fast path, after `enter(b)` let the call through and `fn` returned `result`:
  * the caller gets `fn`'s own promise, and the outcome is counted on a side branch registered
  * first, so the state is up to date by the time the caller sees the result. A plain call (not
  * a probe, no duration needed) allocates nothing here: its handlers are made once per
  * generation. Callers invoke `fn` themselves, so that no extra frame stands between the
  * caller and `fn` in stack traces.
  */
-export function track(
-  b: CircuitBreaker,
-  result: unknown,
-  gen: number,
-  start: number,
-  probe: Probe | undefined,
-): Promise<unknown> {
+export function track(b: Gate, result: unknown, gen: number, start: number, probe: Probe | undefined): Promise<unknown> {
   const promise = result instanceof Promise ? result : Promise.resolve(result);
   if (probe === undefined && start !== start) {
-    const plain = b.plainHandlers();
+    const plain = plainHandlers(b);
     promise.then(plain.ok, plain.error);
   } else {
     promise.then(
-      (value) => b.record(gen, start, probe, b.classifyValue(value), value),
-      (error) => b.record(gen, start, probe, b.classifyError(error), error),
+      (value) => record(b, gen, start, probe, classifyValue(b, value), value),
+      (error) => record(b, gen, start, probe, classifyError(b, error), error),
     );
   }
   return promise;
 }
 
 /** @internal The fast path when `fn` threw synchronously: a rejection like any other. */
-export function thrown(b: CircuitBreaker, gen: number, start: number, probe: Probe | undefined, error: unknown): Promise<never> {
-  b.record(gen, start, probe, b.classifyError(error), error);
+export function thrown(b: Gate, gen: number, start: number, probe: Probe | undefined, error: unknown): Promise<never> {
+  record(b, gen, start, probe, classifyError(b, error), error);
   return Promise.reject(error);
 }
 
-/**
- * With a store, a would-be probe waits for the fleet's lease (at most the store's timeout),
- * then runs as `run` says, or is turned away.
- */
-function afterLease(b: CircuitBreaker, probe: Probe, run: (probe: Probe | undefined) => Promise<unknown>): Promise<unknown> {
-  return (probe.lease as Promise<boolean>).then((granted) => {
-    const admitted = b.leased(probe, granted);
-    return admitted instanceof CircuitOpenError ? Promise.reject(admitted) : run(admitted);
-  });
-}
-
 /** Runs `fn` for a call let through, counting its outcome: the fast path after a lease. */
-function runAdmitted(
-  b: CircuitBreaker,
-  probe: Probe | undefined,
-  fn: Fn,
-  thisArg: unknown,
-  args: ArrayLike<unknown>,
-): Promise<unknown> {
+function runAdmitted(b: Gate, probe: Probe | undefined, fn: Fn, thisArg: unknown, args: ArrayLike<unknown>): Promise<unknown> {
   const gen = b.gen;
-  const start = b.startTime();
+  const start = startTime(b);
   let result: unknown;
   try {
     result = fn.apply(thisArg, args as never[]);
@@ -87,8 +71,8 @@ function runAdmitted(
 }
 
 /** @internal `execute`'s fast path for a would-be probe that waits for the fleet's lease. */
-export function executeLeased(b: CircuitBreaker, probe: Probe, fn: (ctx: CallContext) => unknown): Promise<unknown> {
-  return afterLease(b, probe, (p) => runAdmitted(b, p, fn as Fn, undefined, [new Context()]));
+export function executeLeased(b: Gate, probe: Probe, fn: (ctx: CallContext) => unknown): Promise<unknown> {
+  return (b.fleet as FleetHooks).afterLease(probe, (p) => runAdmitted(b, p, fn as Fn, undefined, [new Context()]));
 }
 
 /**
@@ -96,7 +80,7 @@ export function executeLeased(b: CircuitBreaker, probe: Probe, fn: (ctx: CallCon
  * (the call, its timeout, the caller's abort) decides; later settlements are dropped.
  */
 function invokeFull(
-  b: CircuitBreaker,
+  b: Gate,
   fn: Fn,
   thisArg: unknown,
   args: unknown[],
@@ -117,21 +101,21 @@ function invokeFull(
       }
     };
     if (signal?.aborted) return reject(signal.reason);
-    const probe = b.enter();
-    if (probe === REFUSED) return fail(b.refusal(new Error()));
+    const probe = enter(b);
+    if (probe === REFUSED) return fail(refusal(b, new Error()));
     if (probe?.lease === undefined) return run(probe);
     (probe.lease as Promise<boolean>).then((granted) => {
-      const admitted = b.leased(probe, granted);
+      const admitted = (b.fleet as FleetHooks).leased(probe, granted);
       if (admitted instanceof CircuitOpenError) fail(admitted);
       else if (signal?.aborted) {
-        b.record(b.gen, Number.NaN, admitted, IGNORED, signal.reason);
+        record(b, b.gen, Number.NaN, admitted, IGNORED, signal.reason);
         reject(signal.reason);
       } else run(admitted);
     });
 
     function run(probe: Probe | undefined): void {
       const gen = b.gen;
-      const start = b.startTime();
+      const start = startTime(b);
       const clock = b.o.clock;
       let settled = false;
       let timer: unknown;
@@ -145,7 +129,7 @@ function invokeFull(
       const onAbort = (): void => {
         if (!settle()) return;
         const reason = (signal as AbortSignal).reason;
-        b.record(gen, start, probe, IGNORED, reason);
+        record(b, gen, start, probe, IGNORED, reason);
         context?.abort(reason);
         reject(reason);
       };
@@ -155,7 +139,7 @@ function invokeFull(
           timer = undefined;
           if (!settle()) return;
           const error = new CallTimeoutError(b.name, timeoutMs);
-          b.timedOut(gen, start, probe, error);
+          timedOut(b, gen, start, probe, error);
           context?.abort(error);
           fail(error);
         }, timeoutMs);
@@ -170,13 +154,13 @@ function invokeFull(
       Promise.resolve(result).then(
         (value) => {
           if (!settle()) return;
-          b.record(gen, start, probe, b.classifyValue(value), value);
+          record(b, gen, start, probe, classifyValue(b, value), value);
           resolve(value);
         },
         (error) => {
           if (!settle()) return;
-          const outcome = b.classifyError(error);
-          b.record(gen, start, probe, outcome, error);
+          const outcome = classifyError(b, error);
+          record(b, gen, start, probe, outcome, error);
           if (outcome === FAILURE) fail(error);
           else reject(error);
         },
@@ -205,7 +189,7 @@ function breakerOptionHint(options: unknown): void {
 
 /** @internal `breaker.execute` when it cannot take the fast path: checks its arguments first. */
 export function execute<T>(
-  b: CircuitBreaker,
+  b: Callee,
   fn: (ctx: CallContext) => T | PromiseLike<T>,
   options: ExecuteOptions | undefined,
 ): Promise<Awaited<T>> {
@@ -228,7 +212,7 @@ export function execute<T>(
 
 /** @internal `breaker.wrap`: `fn` guarded by `b`, keeping its arguments, result and `this`. */
 export function guard<A extends unknown[], R, This>(
-  b: CircuitBreaker,
+  b: Gate,
   fn: (this: This, ...args: A) => R | PromiseLike<R>,
   fallback: Fallback<A, Awaited<R>> | undefined,
 ): Guarded<A, Awaited<R>, This> {
@@ -244,11 +228,11 @@ export function guard<A extends unknown[], R, This>(
       ? // Without a store no call waits for a lease: nothing keeps `arguments`, so V8 passes
         // them on without building an object.
         function (this: unknown) {
-          const probe = b.enter();
+          const probe = enter(b);
           // Made here, so that its stack starts at the call (see `enter`).
-          if (probe === REFUSED) return Promise.reject(b.refusal(new Error()));
+          if (probe === REFUSED) return Promise.reject(refusal(b, new Error()));
           const gen = b.gen;
-          const start = b.startTime();
+          const start = startTime(b);
           let result: unknown;
           try {
             // biome-ignore lint/complexity/noArguments: V8 passes `arguments` on without building an array.
@@ -259,11 +243,12 @@ export function guard<A extends unknown[], R, This>(
           return track(b, result, gen, start, probe);
         }
       : function (this: unknown) {
-          const probe = b.enter();
-          if (probe === REFUSED) return Promise.reject(b.refusal(new Error()));
+          const probe = enter(b);
+          if (probe === REFUSED) return Promise.reject(refusal(b, new Error()));
           // biome-ignore lint/complexity/noArguments: kept for the call once the lease is granted.
           const args = arguments;
-          if (probe?.lease !== undefined) return afterLease(b, probe, (p) => runAdmitted(b, p, f, this, args));
+          if (probe?.lease !== undefined)
+            return (b.fleet as FleetHooks).afterLease(probe, (p) => runAdmitted(b, p, f, this, args));
           return runAdmitted(b, probe, f, this, args);
         };
   Object.defineProperty(guarded, 'name', { value: fn.name });

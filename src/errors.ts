@@ -1,4 +1,4 @@
-import type { State } from './types.js';
+import type { State } from './state.js';
 
 const OPEN_BRAND = Symbol.for('tripswitch.CircuitOpenError');
 const TIMEOUT_BRAND = Symbol.for('tripswitch.CallTimeoutError');

@@ -1,6 +1,6 @@
 import mittImport, { type Emitter, type EventHandlerList, type WildCardEventHandlerList } from 'mitt';
 import { describe } from './describe.js';
-import type { State } from './types.js';
+import type { State } from './state.js';
 
 /**
  * Why the breaker opened: too many failures in a row, a failure or slow-call rate reached in

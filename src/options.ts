@@ -1,6 +1,6 @@
 import type { Clock } from './clock.js';
 import { systemClock } from './clock.js';
-import { describe } from './describe.js';
+import { describe, plainObject } from './describe.js';
 import type { BreakerSnapshot } from './snapshot.js';
 import type { BreakerStore } from './store.js';
 import { checkTimerDelay, type MAX_TIMER_MS } from './timer.js';
@@ -195,13 +195,6 @@ export const func: Check = (name, value) => {
   if (typeof value !== 'function') throw new TypeError(`${name} must be a function, got ${describe(value)}`);
 };
 
-/** @internal Throws a `TypeError` unless `value` is an object (not null, an array nor a function). */
-export function plainObject(name: string, value: unknown): asserts value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new TypeError(`${name} must be an object, got ${describe(value)}`);
-  }
-}
-
 /** @internal Throws a `TypeError` naming the first key of `o` that is not in `keys`. */
 export function knownKeys(name: string, o: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
   for (const key of Object.keys(o)) {
@@ -259,8 +252,9 @@ function plainOrFunctionObject(name: string, value: unknown): void {
 
 const storeLike: Check = (name, value) => {
   plainOrFunctionObject(name, value);
-  if (typeof (value as Record<string, unknown>).attach !== 'function') {
-    throw new TypeError(`${name} must be a BreakerStore (with an attach method), got ${describe(value)}`);
+  const store = value as Record<string, unknown>;
+  if (typeof store.attach !== 'function' || typeof store.join !== 'function') {
+    throw new TypeError(`${name} must be a BreakerStore (with attach and join methods), got ${describe(value)}`);
   }
 };
 

@@ -1,4 +1,4 @@
-import type { CircuitBreaker } from './breaker.js';
+import { type Counter, classifyError, record } from './counting.js';
 import { FAILURE, IGNORED, type Outcome, type Probe, SUCCESS } from './outcome.js';
 import type { Permit } from './types.js';
 
@@ -7,7 +7,7 @@ export class ManualPermit implements Permit {
   private done = false;
 
   constructor(
-    private readonly breaker: CircuitBreaker,
+    private readonly breaker: Counter,
     private readonly gen: number,
     private readonly start: number,
     private readonly probe: Probe | undefined,
@@ -30,6 +30,6 @@ export class ManualPermit implements Permit {
     if (this.done) return;
     this.done = true;
     const b = this.breaker;
-    b.record(this.gen, this.start, this.probe, outcome ?? b.classifyError(error), error);
+    record(b, this.gen, this.start, this.probe, outcome ?? classifyError(b, error), error);
   }
 }

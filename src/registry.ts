@@ -132,7 +132,7 @@ export class BreakerRegistry implements Registry {
     this.byUse.remove(entry.byUse);
     this.closedByUse.remove(entry.closedByUse);
     // A breaker let go no longer follows the fleet.
-    entry.breaker.fleet?.link.detach();
+    entry.breaker.fleet?.detach();
     return this.byKey.delete(key);
   }
 

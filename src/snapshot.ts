@@ -1,6 +1,6 @@
-import { describe } from './describe.js';
-import { plainObject } from './options.js';
-import type { State, TotalStats } from './types.js';
+import { describe, plainObject } from './describe.js';
+import type { State } from './state.js';
+import type { TotalStats } from './stats.js';
 import type { WindowData } from './windows/window.js';
 
 /** @internal The snapshot format this version writes and reads. */

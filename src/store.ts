@@ -1,5 +1,5 @@
 import type { CloseReason, OpenReason } from './events.js';
-import type { State } from './types.js';
+import type { State } from './state.js';
 
 /**
  * A breaker's state as the fleet holds it. The store keeps one per breaker name.
@@ -151,6 +151,39 @@ export interface StoreStats {
 }
 
 /**
+ * A breaker joining its store's fleet, as {@link BreakerStore.join} receives it. Opaque: only
+ * {@link joinFleet} reads it.
+ *
+ * @example
+ * ```ts
+ * import type { FleetCandidate } from 'tripswitch';
+ *
+ * const label = (breaker: FleetCandidate) => `joining as ${breaker.name}`;
+ * ```
+ */
+export interface FleetCandidate {
+  /** The breaker's name (in a registry, its key). */
+  readonly name: string;
+}
+
+/**
+ * The glue a breaker runs as a member of its store's fleet, returned by
+ * {@link BreakerStore.join}. Opaque: only the breaker uses it.
+ *
+ * @example
+ * ```ts
+ * import { type FleetGlue, joinFleet } from 'tripswitch';
+ * import { memoryStore } from 'tripswitch/testing';
+ *
+ * const join: (breaker: { name: string }) => FleetGlue = (breaker) => joinFleet(breaker, memoryStore());
+ * ```
+ */
+export interface FleetGlue {
+  /** Set while the breaker takes up a transition made elsewhere in the fleet. */
+  readonly origin: unknown;
+}
+
+/**
  * Shared state for breakers of the same name across processes: the `store` option. The core
  * knows only this interface; `redisStore` (`tripswitch/redis`) and `memoryStore`
  * (`tripswitch/testing`) implement it.
@@ -175,4 +208,10 @@ export interface BreakerStore {
   attach(member: StoreMember): StoreLink;
   /** Health and counters. */
   stats(): StoreStats;
+  /**
+   * Makes a breaker of this store a member of its fleet (the store is passed as `store`): a
+   * store brings this glue, so that a breaker without a store ships none of it. Every store
+   * built on `attach` sets it to `joinFleet` (from `tripswitch`).
+   */
+  readonly join: (breaker: FleetCandidate, store: BreakerStore) => FleetGlue;
 }

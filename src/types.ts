@@ -1,23 +1,11 @@
 import type { BreakerEvents, EventType } from './events.js';
 import type { BreakerSnapshot } from './snapshot.js';
+import type { State } from './state.js';
+import type { BreakerStats } from './stats.js';
 import type { BreakerStore } from './store.js';
 
-/**
- * A breaker's state.
- * - `closed`: calls run and their outcomes are counted.
- * - `open`: calls are rejected at once until the reset timeout has passed.
- * - `halfOpen`: a few probe calls run; their success closes the breaker, a failure reopens it.
- * - `isolated`: every call is rejected until `close()`.
- * - `disabled`: every call runs and is counted, and the state never changes until `close()`.
- *
- * @example
- * ```ts
- * import { createBreaker, type State } from 'tripswitch';
- *
- * const state: State = createBreaker().state; // 'closed'
- * ```
- */
-export type State = 'closed' | 'open' | 'halfOpen' | 'isolated' | 'disabled';
+export type { State } from './state.js';
+export type { BreakerStats, TotalStats, WindowStats } from './stats.js';
 
 /**
  * What `execute` hands the function it runs.
@@ -112,85 +100,6 @@ export interface Permit {
   failure(error?: unknown): void;
   /** The outcome says nothing about the dependency's health: count it as neither. */
   ignore(): void;
-}
-
-/**
- * Counts over the breaker's window: the rate window in rate mode, the outcomes since the
- * breaker last closed in consecutive mode.
- *
- * @example
- * ```ts
- * import { createBreaker, type WindowStats } from 'tripswitch';
- *
- * const window: WindowStats = createBreaker().stats().window;
- * console.log(window.failureRate); // 0
- * ```
- */
-export interface WindowStats {
-  /** Outcomes counted in the window (ignored ones excluded). */
-  calls: number;
-  /** Failures among them, timeouts and result failures included. */
-  failures: number;
-  /** Slow calls among them (lasting at least `slowCallDurationMs`). */
-  slowCalls: number;
-  /** failures / calls; 0 when the window is empty. */
-  failureRate: number;
-  /** slowCalls / calls; 0 when the window is empty. */
-  slowCallRate: number;
-}
-
-/**
- * Counters that only grow, for metrics (Prometheus-style).
- *
- * @example
- * ```ts
- * import { createBreaker, type TotalStats } from 'tripswitch';
- *
- * const totals: TotalStats = createBreaker().stats().totals;
- * console.log(totals.calls, totals.rejected); // 0 0
- * ```
- */
-export interface TotalStats {
-  /** Calls let through. */
-  calls: number;
-  /** Calls that succeeded. */
-  successes: number;
-  /** Failures, timeouts and result failures included. */
-  failures: number;
-  /** Outcomes counted as neither success nor failure. */
-  ignored: number;
-  /** Calls turned away by `execute`, a guarded function or `acquire`. */
-  rejected: number;
-  /** Calls that ran longer than `timeoutMs` (also counted in `failures`). */
-  timeouts: number;
-}
-
-/**
- * A breaker's state and counters at one moment.
- *
- * @example
- * ```ts
- * import { createBreaker, type BreakerStats } from 'tripswitch';
- *
- * const stats: BreakerStats = createBreaker({ name: 'db' }).stats();
- * console.log(stats.name, stats.state, stats.inFlight); // 'db' 'closed' 0
- * ```
- */
-export interface BreakerStats {
-  /** The breaker's name. */
-  name: string;
-  /** The state, after applying any transition that was due. */
-  state: State;
-  /** Milliseconds until a call may be let through: 0 when one may be now, `Infinity` when isolated. */
-  retryAfterMs: number;
-  /** Calls let through whose outcome is not yet known. */
-  inFlight: number;
-  /** Failures in a row among the outcomes counted towards the state. */
-  consecutiveFailures: number;
-  /** Counts over the window: the rate window, or the outcomes since the last close in consecutive mode. */
-  window: WindowStats;
-  /** Counters since the breaker was made (or since the snapshot it was restored from). */
-  totals: TotalStats;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { type Clock, systemClock } from '../clock.js';
 import { describe } from '../describe.js';
 import type { CloseReason, OpenReason } from '../events.js';
+import { joinFleet } from '../fleet.js';
 import { knownKeys, optionsObject, positiveInteger } from '../options.js';
 import type { BreakerStore, FleetState, StoreLink, StoreMember, StoreStats, Transition } from '../store.js';
 
@@ -106,6 +107,7 @@ class Member implements StoreLink {
 
 class Store implements MemoryStore {
   readonly instanceId: string;
+  readonly join = joinFleet;
   readonly stat: StoreStats = {
     available: true,
     published: 0,

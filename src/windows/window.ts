@@ -1,5 +1,3 @@
-import type { BreakerSnapshot } from '../snapshot.js';
-
 /**
  * @internal What a breaker counts its outcomes in. `calls`, `failures` and `slowCalls` are
  * kept as running sums, valid after `roll(now)`.
@@ -19,7 +17,7 @@ export interface Window {
 }
 
 /**
- * The saved form of a breaker's window, in a {@link BreakerSnapshot}: its contents with the
+ * The saved form of a breaker's window, in a `BreakerSnapshot`: its contents with the
  * settings they were counted under. `outcomes` of a count window are oldest first, each a bit
  * set (1 failed, 2 slow); `slices` of a time window are `[age, calls, failures, slowCalls]`,
  * age 0 being the newest slice.

@@ -1,3 +1,4 @@
+import { joinFleet } from '../../fleet.js';
 import type { FleetState, StoreLink, StoreMember, Transition } from '../../store.js';
 import { KnownStates } from './known.js';
 import { limiter } from './limiter.js';
@@ -342,6 +343,7 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
 
   return {
     instanceId,
+    join: joinFleet,
     attach(member: StoreMember): StoreLink {
       if (closing) throw new Error('tripswitch/redis: the store is closed; a breaker cannot attach to it');
       const name = wireName(member.name);

@@ -1,0 +1,163 @@
+import { BIT, type CloseReason, type Emit, type EventType, type OpenReason } from './events.js';
+import type { FleetHooks } from './fleet-hooks.js';
+import { duration, type Resolved } from './options.js';
+import type { Probe } from './outcome.js';
+import type { State } from './state.js';
+import type { Window } from './windows/window.js';
+
+/**
+ * @internal The state, replaced whole on every transition. `until` and `deadline` are in the
+ * breaker's monotonic time.
+ */
+export type Inner =
+  | { readonly kind: 'closed' }
+  | { readonly kind: 'open'; readonly until: number }
+  | { readonly kind: 'halfOpen'; readonly ttl: number; successes: number; readonly running: Probe[] }
+  | { readonly kind: 'isolated' }
+  | { readonly kind: 'disabled' };
+
+/** @internal */
+export type HalfOpen = Inner & { kind: 'halfOpen' };
+
+// Shared by every breaker: `Inner` is readonly where these have fields.
+/** @internal */
+export const CLOSED: Inner = { kind: 'closed' };
+/** @internal */
+export const ISOLATED: Inner = { kind: 'isolated' };
+/** @internal */
+export const DISABLED: Inner = { kind: 'disabled' };
+const DEFAULT_RESET_MS = 30_000;
+
+/**
+ * @internal The breaker as its state machine sees it: the state and what a transition resets.
+ * The breaker holds these fields; the functions here are the one place where `s` changes.
+ */
+export interface Machine {
+  readonly name: string;
+  readonly o: Resolved;
+  readonly events: Emit;
+  readonly window: Window;
+  /** With a store: the fleet glue it brought. */
+  readonly fleet: FleetHooks | undefined;
+  /** Told of every state change, after it is made (a registry keeps its order with it). */
+  readonly onMove: ((breaker: Machine, to: State) => void) | undefined;
+  s: Inner;
+  /** Bumped on every state change; outcomes of older calls never move the state. */
+  gen: number;
+  /** The attempt of the current (or next) open period. */
+  attempt: number;
+  /** Failures in a row among the outcomes counted. */
+  run: number;
+  /** The breaker's own time, which never goes backwards. */
+  now(): number;
+}
+
+/** @internal Applies the transitions that have come due with time; returns the current state. */
+export function observe(m: Machine): Inner {
+  for (;;) {
+    const s = m.s;
+    if (s.kind === 'open') {
+      if (m.now() < s.until) return s;
+      moveTo(m, { kind: 'halfOpen', ttl: resetFor(m, m.attempt), successes: 0, running: [] }, 'halfOpen');
+    } else if (s.kind === 'halfOpen' && s.running.length > 0 && probeExpired(m, s.running)) {
+      reopen(m, 'probeFailed', m.attempt + 1);
+    } else {
+      return s;
+    }
+  }
+}
+
+/** Whether a probe let through has run past its deadline (one waiting for its lease has not started). */
+function probeExpired(m: Machine, running: Probe[]): boolean {
+  const now = m.now();
+  for (const probe of running) if (probe.lease === undefined && now >= probe.deadline) return true;
+  return false;
+}
+
+/** @internal Frees a probe's half-open slot. */
+export function release(m: Machine, probe: Probe): void {
+  const s = m.s;
+  if (s.kind !== 'halfOpen') return;
+  const i = s.running.indexOf(probe);
+  if (i >= 0) s.running.splice(i, 1);
+}
+
+/** `resetTimeoutMs(attempt)`; a function that throws or returns nonsense is reported, and the default used. */
+function resetFor(m: Machine, attempt: number): number {
+  const reset = m.o.resetTimeoutMs;
+  if (typeof reset === 'number') return reset;
+  let ms: unknown;
+  try {
+    ms = reset(attempt);
+    duration(`resetTimeoutMs(${attempt})`, ms);
+    return ms as number;
+  } catch (error) {
+    m.events.report(m.name, error, 'resetTimeoutMs');
+    return DEFAULT_RESET_MS;
+  }
+}
+
+/** @internal Opens for the reset timeout of `attempt` (or `ms`). */
+export function reopen(m: Machine, reason: OpenReason, attempt: number, ms = resetFor(m, attempt)): void {
+  m.attempt = attempt;
+  moveTo(m, { kind: 'open', until: m.now() + ms }, 'open', reason, ms);
+}
+
+/** @internal The one place where the state changes. */
+export function moveTo(m: Machine, next: Inner, event: 'open', reason: OpenReason, retryAfterMs: number): void;
+export function moveTo(m: Machine, next: Inner, event: 'close', reason: CloseReason): void;
+export function moveTo(m: Machine, next: Inner, event: 'halfOpen' | 'isolate' | 'disable'): void;
+export function moveTo(
+  m: Machine,
+  next: Inner,
+  event: EventType,
+  reason?: OpenReason | CloseReason,
+  retryAfterMs?: number,
+): void {
+  const from = m.s.kind;
+  m.s = next;
+  m.gen++;
+  if (next.kind === 'closed') {
+    m.window.reset();
+    m.run = 0;
+    m.attempt = 1;
+  }
+  m.onMove?.(m, next.kind);
+  const fleet = m.fleet;
+  const origin = fleet?.origin;
+  fleet?.moved(next.kind, reason, retryAfterMs ?? 0, m.attempt);
+  const events = m.events;
+  const name = m.name;
+  // close() on a closed breaker only resets it: no event.
+  if (events.wants(BIT[event]) && !(event === 'close' && from === 'closed')) {
+    const payload = event === 'open' ? { name, reason, retryAfterMs } : event === 'close' ? { name, reason } : { name };
+    events.emit(event, origin === undefined ? payload : { ...payload, ...origin });
+  }
+  if (from !== next.kind && events.wants(BIT.stateChange)) {
+    const payload = { name, from, to: next.kind };
+    events.emit('stateChange', origin === undefined ? payload : { ...payload, ...origin });
+  }
+}
+
+// ---- manual controls --------------------------------------------------------------------
+
+/** @internal `breaker.open(durationMs)`. */
+export function openNow(m: Machine, durationMs: number | undefined): void {
+  if (durationMs !== undefined) duration('durationMs', durationMs);
+  reopen(m, 'manual', m.attempt, durationMs);
+}
+
+/** @internal `breaker.isolate()`. */
+export function isolate(m: Machine): void {
+  if (m.s.kind !== 'isolated') moveTo(m, ISOLATED, 'isolate');
+}
+
+/** @internal `breaker.disable()`. */
+export function disable(m: Machine): void {
+  if (m.s.kind !== 'disabled') moveTo(m, DISABLED, 'disable');
+}
+
+/** @internal `breaker.close()`. */
+export function close(m: Machine): void {
+  moveTo(m, CLOSED, 'close', 'manual');
+}

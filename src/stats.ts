@@ -1,0 +1,80 @@
+import type { State } from './state.js';
+
+/**
+ * Counts over the breaker's window: the rate window in rate mode, the outcomes since the
+ * breaker last closed in consecutive mode.
+ *
+ * @example
+ * ```ts
+ * import { createBreaker, type WindowStats } from 'tripswitch';
+ *
+ * const window: WindowStats = createBreaker().stats().window;
+ * console.log(window.failureRate); // 0
+ * ```
+ */
+export interface WindowStats {
+  /** Outcomes counted in the window (ignored ones excluded). */
+  calls: number;
+  /** Failures among them, timeouts and result failures included. */
+  failures: number;
+  /** Slow calls among them (lasting at least `slowCallDurationMs`). */
+  slowCalls: number;
+  /** failures / calls; 0 when the window is empty. */
+  failureRate: number;
+  /** slowCalls / calls; 0 when the window is empty. */
+  slowCallRate: number;
+}
+
+/**
+ * Counters that only grow, for metrics (Prometheus-style).
+ *
+ * @example
+ * ```ts
+ * import { createBreaker, type TotalStats } from 'tripswitch';
+ *
+ * const totals: TotalStats = createBreaker().stats().totals;
+ * console.log(totals.calls, totals.rejected); // 0 0
+ * ```
+ */
+export interface TotalStats {
+  /** Calls let through. */
+  calls: number;
+  /** Calls that succeeded. */
+  successes: number;
+  /** Failures, timeouts and result failures included. */
+  failures: number;
+  /** Outcomes counted as neither success nor failure. */
+  ignored: number;
+  /** Calls turned away by `execute`, a guarded function or `acquire`. */
+  rejected: number;
+  /** Calls that ran longer than `timeoutMs` (also counted in `failures`). */
+  timeouts: number;
+}
+
+/**
+ * A breaker's state and counters at one moment.
+ *
+ * @example
+ * ```ts
+ * import { createBreaker, type BreakerStats } from 'tripswitch';
+ *
+ * const stats: BreakerStats = createBreaker({ name: 'db' }).stats();
+ * console.log(stats.name, stats.state, stats.inFlight); // 'db' 'closed' 0
+ * ```
+ */
+export interface BreakerStats {
+  /** The breaker's name. */
+  name: string;
+  /** The state, after applying any transition that was due. */
+  state: State;
+  /** Milliseconds until a call may be let through: 0 when one may be now, `Infinity` when isolated. */
+  retryAfterMs: number;
+  /** Calls let through whose outcome is not yet known. */
+  inFlight: number;
+  /** Failures in a row among the outcomes counted towards the state. */
+  consecutiveFailures: number;
+  /** Counts over the window: the rate window, or the outcomes since the last close in consecutive mode. */
+  window: WindowStats;
+  /** Counters since the breaker was made (or since the snapshot it was restored from). */
+  totals: TotalStats;
+}
