@@ -32,6 +32,8 @@ export interface ChildRun {
   readonly code: number | null;
   readonly output: string;
   readonly ms: number;
+  /** When it exited (`Date.now()`). */
+  readonly exitedAt: number;
 }
 
 /** Runs `source` in a child Node process; kills it after `deadlineMs`. */
@@ -54,7 +56,7 @@ export function runChild(dir: string, source: string, deadlineMs = 15_000): Prom
     }, deadlineMs);
     proc.on('exit', (code) => {
       clearTimeout(timer);
-      done({ code, output, ms: Date.now() - started });
+      done({ code, output, ms: Date.now() - started, exitedAt: Date.now() });
     });
   });
 }

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildSync } from 'esbuild';
+import { bundleEntries, runChild } from './child.js';
 import { freePort, type RedisServer, startRedis } from './server.js';
 
 jest.setTimeout(60_000);
@@ -109,4 +110,98 @@ describe('close() lets the process exit', () => {
       const store = redisStore({ client, timeoutMs: 100 }); ${unreachable} client.destroy();`;
     expect(await exitDelay(child('redis', dead, body))).toBeLessThan(2000);
   });
+});
+
+describe('shutting down', () => {
+  let server: RedisServer;
+  const entries = bundleEntries();
+  beforeEach(async () => {
+    server = await startRedis();
+  });
+  afterEach(() => server.stop());
+  afterAll(() => entries.remove());
+
+  /** A process of the fleet: `body` runs with `client`, `store` and a breaker `payments`, then prints `done <ms>`. */
+  const script = (lib: string, connect: string, body: string) => `
+const { redisStore } = require(${JSON.stringify(entries.redis)});
+const { createBreaker } = require(${JSON.stringify(entries.core)});
+const lib = require(${JSON.stringify(require.resolve(lib))});
+process.on('unhandledRejection', (e) => { console.log('unhandled', e); process.exitCode = 1; });
+(async () => {
+  ${connect}
+  const store = redisStore({ client, timeoutMs: 250 });
+  await store.ready();
+  const payments = createBreaker({ name: 'payments', store });
+  await store.flush();
+  ${body}
+})();
+`;
+  const clients: [string, string, string, string][] = [
+    [
+      'ioredis',
+      'ioredis',
+      "const client = new lib.Redis({ host: '127.0.0.1', port: PORT }); client.on('error', () => {});",
+      'await client.quit();',
+    ],
+    [
+      'node-redis',
+      'redis',
+      "const client = lib.createClient({ socket: { host: '127.0.0.1', port: PORT } }); client.on('error', () => {}); await client.connect();",
+      'client.destroy();',
+    ],
+  ];
+
+  test.each(clients)(
+    '%s: Redis killed, then isolate(), close() and quit: settled within timeoutMs + 1 s, and the process exits as it would with no store',
+    async (_name, lib, connect, quit) => {
+      const body = `
+  process.kill(${server.pid}, 'SIGKILL');
+  await new Promise((r) => setTimeout(r, 100));
+  payments.isolate();
+  const started = Date.now();
+  const error = await store.close().then(() => undefined, (e) => e);
+  ${quit}
+  console.log(JSON.stringify({ started, settled: Date.now(), names: error && error.names }));`;
+      const run = await runChild(entries.dir, script(lib, connect.replace('PORT', String(server.port)), body));
+      expect(run.code).toBe(0);
+      const { started, settled, names } = JSON.parse(run.output);
+      // close() says what it could not deliver.
+      expect(names).toEqual(['payments']);
+      expect(settled - started).toBeLessThan(250 + 1000);
+      // The same shutdown with no store at all: a client quit while it reconnects may keep a timer of its own.
+      await server.kill();
+      await server.start();
+      const bare = `
+const lib = require(${JSON.stringify(require.resolve(lib))});
+(async () => {
+  ${connect.replace('PORT', String(server.port))}
+  await new Promise((r) => setTimeout(r, 100));
+  process.kill(${server.pid}, 'SIGKILL');
+  await new Promise((r) => setTimeout(r, 100));
+  const started = Date.now();
+  ${quit}
+  console.log(JSON.stringify({ started }));
+})();`;
+      const alone = await runChild(entries.dir, bare);
+      expect(alone.code).toBe(0);
+      const exitAlone = alone.exitedAt - JSON.parse(alone.output).started;
+      expect(run.exitedAt - started).toBeLessThan(exitAlone + 250 + 1000);
+      await server.kill();
+    },
+  );
+
+  test.each(clients)(
+    '%s: the user quits the client and forgets store.close(): the process still exits',
+    async (_name, lib, connect, quit) => {
+      const body = `
+  payments.isolate();
+  const started = Date.now();
+  ${quit}
+  console.log(JSON.stringify({ started }));`;
+      const run = await runChild(entries.dir, script(lib, connect.replace('PORT', String(server.port)), body));
+      expect(run.code).toBe(0);
+      const { started } = JSON.parse(run.output);
+      expect(run.exitedAt - started).toBeLessThan(250 + 1000);
+    },
+  );
 });
