@@ -3,8 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildSync } from 'esbuild';
+import { keysOf } from '../../src/stores/redis/protocol.js';
 import { bundleEntries, runChild } from './child.js';
-import { freePort, type RedisServer, startRedis } from './server.js';
+import { cli, freePort, type RedisServer, startRedis } from './server.js';
 
 jest.setTimeout(60_000);
 
@@ -204,4 +205,45 @@ const lib = require(${JSON.stringify(require.resolve(lib))});
       expect(run.exitedAt - started).toBeLessThan(250 + 1000);
     },
   );
+});
+
+describe('a one-shot ops script: isolate(), close(), quit', () => {
+  let server: RedisServer;
+  const entries = bundleEntries();
+  beforeAll(async () => {
+    server = await startRedis();
+  });
+  afterAll(async () => {
+    await server.stop();
+    entries.remove();
+  });
+
+  test.each([
+    ['ioredis', 'ioredis', "const client = new lib.Redis({ host: '127.0.0.1', port: PORT });", 'await client.quit();'],
+    [
+      'node-redis',
+      'redis',
+      "const client = lib.createClient({ socket: { host: '127.0.0.1', port: PORT } }); await client.connect();",
+      'await client.close();',
+    ],
+  ])('%s: the kill switch reaches Redis 20 times in 20, with a cold script cache', async (name, lib, connect, quit) => {
+    for (let i = 0; i < 20; i++) {
+      await cli(server.port, 'script', 'flush');
+      const breaker = `payments-${name}-${i}`;
+      const source = `
+const { redisStore } = require(${JSON.stringify(entries.redis)});
+const { createBreaker } = require(${JSON.stringify(entries.core)});
+const lib = require(${JSON.stringify(require.resolve(lib))});
+(async () => {
+  ${connect.replace('PORT', String(server.port))}
+  const store = redisStore({ client });
+  createBreaker({ name: ${JSON.stringify(breaker)}, store }).isolate();
+  await store.close();
+  ${quit}
+})();`;
+      const run = await runChild(entries.dir, source);
+      expect(run).toMatchObject({ code: 0, output: '' });
+      expect(await cli(server.port, 'hget', keysOf('tripswitch:', breaker)[0], 'state')).toBe('isolated');
+    }
+  });
 });

@@ -117,18 +117,6 @@ describe.each(KINDS.slice(0, 2))('with $name and its default offline queue', (ki
     await expect(acme.execute(async () => ran++)).rejects.toMatchObject({ state: 'isolated' });
     expect(ran).toBe(0);
   });
-
-  test('isolate() then close() in a one-shot script is delivered 20 times in 20, cold script cache', async () => {
-    for (let i = 0; i < 20; i++) {
-      await cli(server.port, 'script', 'flush');
-      const c = await kind.connect(server.port);
-      const store = redisStore({ client: c.client, prefix: 'ops:' });
-      createBreaker({ name: `payments-${i}`, store }).isolate();
-      await store.close();
-      await c.close();
-      expect(await recordState(`payments-${i}`, 'ops:')).toBe('isolated');
-    }
-  });
 });
 
 describe.each([
