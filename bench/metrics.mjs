@@ -89,8 +89,33 @@ const opentelemetry = await timeScrapes('OpenTelemetry SDK, reader.collect()', a
 stopOtel();
 await provider.shutdown();
 
+// A registry of 1,000 keys with durations: true, exported key by key, summed, or by its keys
+// not closed: series, text and time of one scrape.
+const KEYS = 1_000;
+async function cardinality(label, source) {
+  const tenants = createRegistry({ maxSize: KEYS, failureThreshold: 1 });
+  const register = new Registry();
+  const stop = collectMetrics({ sources: [source(tenants)], register, durations: true });
+  for (let k = 0; k < KEYS; k++) {
+    const breaker = tenants.get(`tenant-${k}`);
+    await breaker.execute(() => fn(k));
+    if (k % 10 === 0) await breaker.execute(() => Promise.reject(new Error('down'))).catch(() => {});
+  }
+  const text = await register.metrics();
+  const series = text.split('\n').filter((line) => line !== '' && !line.startsWith('#')).length;
+  const timing = await timeScrapes(`${KEYS} keys, ${label}`, async () => (await register.metrics()).length);
+  stop();
+  return { label, series, bytes: text.length, ms: timing.ms };
+}
+const cardinalities = [
+  await cardinality('every key', (r) => r),
+  await cardinality("`keys: 'summed'`", (registry) => ({ registry, keys: 'summed', name: 'tenants' })),
+  await cardinality("`keys: 'notClosed'` (a tenth open)", (registry) => ({ registry, keys: 'notClosed' })),
+];
+
 emit({
   group: 'metrics',
+  cardinalities,
   rounds: times.plain.length,
   references,
   rows,

@@ -4,12 +4,15 @@ import type { Breaker } from '../types.js';
 
 const isRegistry = (source: MetricSource): source is Registry => typeof (source as Registry).get === 'function';
 
+/** A source as a breaker or a registry: a registry exported summed or by its keys not closed is shown key by key. */
+const unwrap = (source: MetricSource): Breaker | Registry => ('registry' in source ? source.registry : source);
+
 /**
  * @internal Finds the breaker shown under `name`: a breaker of that name, or a registry's key.
  * A registry is asked with `has` first, so a name that is not there is not created.
  */
 export function findBreaker(sources: readonly MetricSource[], name: string): Breaker | undefined {
-  for (const source of sources) {
+  for (const source of sources.map(unwrap)) {
     if (!isRegistry(source)) {
       if (source.name === name) return source;
     } else if (source.has(name)) return source.get(name);
@@ -53,7 +56,7 @@ export function thresholdsOf(breaker: Breaker): Thresholds | undefined {
 
 /** @internal Every breaker of the sources with the name it is shown under (a registry's key). */
 export function* eachBreaker(sources: readonly MetricSource[]): Generator<[string, Breaker]> {
-  for (const source of sources) {
+  for (const source of sources.map(unwrap)) {
     if (isRegistry(source)) yield* source;
     else yield [source.name, source];
   }

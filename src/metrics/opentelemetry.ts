@@ -3,7 +3,7 @@ import { describe } from '../describe.js';
 import { DURATION, SERIES } from './series.js';
 import { constantLabels, durationsOption, type MetricSource, metricsOptions, Sources } from './sources.js';
 
-export type { MetricSource } from './sources.js';
+export type { MetricSource, RegistrySource } from './sources.js';
 
 /**
  * Options of {@link instrumentMetrics}.

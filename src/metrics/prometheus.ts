@@ -4,7 +4,7 @@ import { DurationHistogram, type PromValue } from './histogram.js';
 import { DURATION, SERIES } from './series.js';
 import { constantLabels, durationsOption, type MetricSource, metricsOptions, Sources } from './sources.js';
 
-export type { MetricSource } from './sources.js';
+export type { MetricSource, RegistrySource } from './sources.js';
 
 /**
  * Options of {@link collectMetrics}.

@@ -35,10 +35,10 @@ export const SERIES: readonly Series[] = [
     otel: 'tripswitch.state',
     type: 'gauge',
     unit: '',
-    help: "1 for the breaker's current state, 0 for the other four.",
+    help: "1 for the breaker's current state, 0 for the other four (a summed registry: its keys in each state).",
     points: (reading, emit) => {
-      for (const { name, stats } of reading.breakers) {
-        for (const state of STATES) emit({ name, state }, stats.state === state ? 1 : 0);
+      for (const { name, stats, states } of reading.breakers) {
+        for (const state of STATES) emit({ name, state }, states ? states[state] : stats.state === state ? 1 : 0);
       }
     },
   },

@@ -1,7 +1,7 @@
 import { describe } from '../describe.js';
 import type { Registry } from '../registry.js';
 import type { BreakerStore } from '../store.js';
-import type { Breaker, BreakerStats, State } from '../types.js';
+import type { Breaker, BreakerStats, State, TotalStats } from '../types.js';
 
 /**
  * What metrics can be collected from: breakers and registries, in any mix. A registry's
@@ -15,12 +15,37 @@ import type { Breaker, BreakerStats, State } from '../types.js';
  * const sources: MetricSource[] = [createBreaker({ name: 'payments' }), createRegistry()];
  * ```
  */
-export type MetricSource = Breaker | Registry;
+export type MetricSource = Breaker | Registry | RegistrySource;
+
+/**
+ * A registry exported in fewer series than one set per key: a registry of 1,000 keys with
+ * `durations: true` is about 29,000 series otherwise.
+ * - `keys: 'summed'`: the whole registry as one set of series under `name`: counters and
+ *   window counts summed over the keys, rates from the summed window, `state` the number of
+ *   keys in each state, `retry_after` the shortest wait of any key;
+ * - `keys: 'notClosed'`: only the keys that are not closed at collection, each under its own
+ *   name (their transitions are counted while they are collected).
+ *
+ * @example
+ * ```ts
+ * import { createRegistry } from 'tripswitch';
+ * import type { RegistrySource } from 'tripswitch/prometheus';
+ *
+ * const perTenant = createRegistry();
+ * const summed: RegistrySource = { registry: perTenant, keys: 'summed', name: 'tenants' };
+ * const troubled: RegistrySource = { registry: createRegistry(), keys: 'notClosed' };
+ * ```
+ */
+export type RegistrySource =
+  | { readonly registry: Registry; readonly keys: 'summed'; readonly name: string }
+  | { readonly registry: Registry; readonly keys: 'notClosed' };
 
 /** @internal One breaker as read at one collection. */
 export interface BreakerReading {
   readonly name: string;
   readonly stats: BreakerStats;
+  /** A summed registry: how many keys are in each state (`stats.state` is then the most severe). */
+  readonly states?: Readonly<Record<State, number>>;
 }
 
 /** @internal Everything one collection reports. */
@@ -41,18 +66,82 @@ export const RESERVED_LABELS: readonly string[] = ['name', 'state', 'outcome', '
 /** @internal The states, in the order the `state` series lists them. */
 export const STATES: readonly State[] = ['closed', 'open', 'halfOpen', 'isolated', 'disabled'];
 
-type Kind = { readonly kind: 'breaker'; readonly source: Breaker } | { readonly kind: 'registry'; readonly source: Registry };
+type Kind =
+  | { readonly kind: 'breaker'; readonly source: Breaker }
+  | { readonly kind: 'registry' | 'notClosed'; readonly source: Registry }
+  | { readonly kind: 'summed'; readonly source: Registry; readonly name: string };
 
 const isFunction = (value: unknown): boolean => typeof value === 'function';
+const isRegistry = (o: Record<string | symbol, unknown>): boolean =>
+  isFunction(o.on) && isFunction(o.get) && isFunction(o[Symbol.iterator]);
 
 /** Recognises a breaker or a registry by its shape, so that one from another copy of the package works too. */
 function classify(value: unknown, where: string): Kind {
   const o = value as Record<string | symbol, unknown> | null;
-  if (typeof o === 'object' && o !== null && isFunction(o.on)) {
-    if (isFunction(o.get) && isFunction(o[Symbol.iterator])) return { kind: 'registry', source: value as Registry };
-    if (isFunction(o.stats) && typeof o.name === 'string') return { kind: 'breaker', source: value as Breaker };
+  if (typeof o === 'object' && o !== null) {
+    if (isRegistry(o)) return { kind: 'registry', source: value as Registry };
+    if (isFunction(o.on) && isFunction(o.stats) && typeof o.name === 'string')
+      return { kind: 'breaker', source: value as Breaker };
+    if ('registry' in o) return registrySource(o, where);
   }
   throw new TypeError(`${where} must be a breaker or a registry, got ${describe(value)}`);
+}
+
+function registrySource(o: Record<string | symbol, unknown>, where: string): Kind {
+  const registry = o.registry as Record<string | symbol, unknown> | null;
+  if (typeof registry !== 'object' || registry === null || !isRegistry(registry)) {
+    throw new TypeError(`${where}.registry must be a registry, got ${describe(registry)}`);
+  }
+  for (const key of Object.keys(o)) {
+    if (!['registry', 'keys', 'name'].includes(key)) throw new TypeError(`${where}: unknown option ${JSON.stringify(key)}`);
+  }
+  if (o.keys === 'notClosed') {
+    if (o.name !== undefined) throw new TypeError(`${where}.name is only for keys: 'summed'`);
+    return { kind: 'notClosed', source: registry as unknown as Registry };
+  }
+  if (o.keys !== 'summed') throw new TypeError(`${where}.keys must be 'summed' or 'notClosed', got ${describe(o.keys)}`);
+  if (typeof o.name !== 'string' || o.name === '') {
+    throw new TypeError(`${where}.name must be a non-empty string with keys: 'summed', got ${describe(o.name)}`);
+  }
+  return { kind: 'summed', source: registry as unknown as Registry, name: o.name };
+}
+
+/** States from the least to the most severe: a summed registry reports its most severe key's. */
+const SEVERITY: readonly State[] = ['disabled', 'closed', 'halfOpen', 'open', 'isolated'];
+
+/** The stats of a whole registry: totals and window counts summed, rates from the summed window. */
+function summed(name: string, registry: Registry): BreakerReading {
+  const states = { closed: 0, open: 0, halfOpen: 0, isolated: 0, disabled: 0 } as Record<State, number>;
+  const totals: TotalStats = { calls: 0, successes: 0, failures: 0, ignored: 0, rejected: 0, timeouts: 0 };
+  const window = { calls: 0, failures: 0, slowCalls: 0, failureRate: 0, slowCallRate: 0 };
+  let state: State = 'disabled';
+  let retryAfterMs = Number.POSITIVE_INFINITY;
+  let inFlight = 0;
+  let consecutiveFailures = 0;
+  let keys = 0;
+  for (const [, breaker] of registry) {
+    const stats = breaker.stats();
+    keys++;
+    states[stats.state]++;
+    if (SEVERITY.indexOf(stats.state) > SEVERITY.indexOf(state)) state = stats.state;
+    retryAfterMs = Math.min(retryAfterMs, stats.retryAfterMs);
+    inFlight += stats.inFlight;
+    consecutiveFailures = Math.max(consecutiveFailures, stats.consecutiveFailures);
+    for (const key of Object.keys(totals) as (keyof TotalStats)[]) totals[key] += stats.totals[key];
+    window.calls += stats.window.calls;
+    window.failures += stats.window.failures;
+    window.slowCalls += stats.window.slowCalls;
+  }
+  if (window.calls > 0) {
+    window.failureRate = window.failures / window.calls;
+    window.slowCallRate = window.slowCalls / window.calls;
+  }
+  if (keys === 0) {
+    state = 'closed';
+    retryAfterMs = 0;
+  }
+  const stats = { name, state, retryAfterMs, inFlight, consecutiveFailures, window, totals } as unknown as BreakerStats;
+  return { name, stats, states };
 }
 
 /**
@@ -83,18 +172,22 @@ export class Sources {
       const again = this.kinds.findIndex((k) => k.source === kind.source);
       if (again >= 0) throw new TypeError(`${where} is already collected: it is sources[${again}]`);
       if (kind.kind === 'breaker') claim(kind.source.name, where);
+      else if (kind.kind === 'summed') claim(kind.name, where);
       else for (const [key] of kind.source) claim(key, `${where} (key ${JSON.stringify(key)})`);
       this.kinds.push(kind);
       const store = (kind.source as { store?: BreakerStore | undefined }).store;
       if (store !== undefined && store !== null && !this.stores.includes(store)) this.stores.push(store);
     });
-    for (const { source } of this.kinds) {
+    for (const kind of this.kinds) {
+      const { source } = kind;
       // Both shapes have the same `on`; the cast picks one overload.
       const on = (source as Breaker).on.bind(source) as Breaker['on'];
-      this.unsubscribe.push(on('stateChange', ({ name, from, to }) => this.count(name, from, to)));
+      // A summed registry's keys are counted under its one name.
+      const as = kind.kind === 'summed' ? () => kind.name : (name: string) => name;
+      this.unsubscribe.push(on('stateChange', ({ name, from, to }) => this.count(as(name), from, to)));
       if (durations !== undefined) {
-        this.unsubscribe.push(on('success', ({ name, durationMs }) => durations(name, 'success', durationMs / 1000)));
-        this.unsubscribe.push(on('failure', ({ name, durationMs }) => durations(name, 'failure', durationMs / 1000)));
+        this.unsubscribe.push(on('success', ({ name, durationMs }) => durations(as(name), 'success', durationMs / 1000)));
+        this.unsubscribe.push(on('failure', ({ name, durationMs }) => durations(as(name), 'failure', durationMs / 1000)));
       }
     }
   }
@@ -119,15 +212,21 @@ export class Sources {
     if (this.cached !== undefined) return this.cached;
     const breakers: BreakerReading[] = [];
     const seen = new Set<string>();
-    const add = (name: string, breaker: Breaker): void => {
+    const add = (reading: BreakerReading): void => {
       // A name met twice (a registry gained a key that another source uses): the first one counts.
-      if (seen.has(name)) return;
-      seen.add(name);
-      breakers.push({ name, stats: breaker.stats() });
+      if (seen.has(reading.name)) return;
+      seen.add(reading.name);
+      breakers.push(reading);
     };
     for (const kind of this.kinds) {
-      if (kind.kind === 'breaker') add(kind.source.name, kind.source);
-      else for (const [key, breaker] of kind.source) add(key, breaker);
+      if (kind.kind === 'breaker') add({ name: kind.source.name, stats: kind.source.stats() });
+      else if (kind.kind === 'summed') add(summed(kind.name, kind.source));
+      else {
+        for (const [name, breaker] of kind.source) {
+          const stats = breaker.stats();
+          if (kind.kind === 'registry' || stats.state !== 'closed') add({ name, stats });
+        }
+      }
     }
     // Reading the stats may have applied due transitions: they are counted by now.
     const transitions: [string, State, State, number][] = [];
