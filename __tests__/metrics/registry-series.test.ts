@@ -1,6 +1,7 @@
 // A registry of many keys exported summed or by its keys that are not closed: fewer series,
 // the same figures.
 import { Registry } from 'prom-client';
+import { dashboard } from '../../src/dashboard/index.js';
 import { type Registry as BreakerRegistry, createRegistry } from '../../src/index.js';
 import { instrumentMetrics } from '../../src/metrics/opentelemetry.js';
 import { collectMetrics, type RegistrySource } from '../../src/metrics/prometheus.js';
@@ -98,5 +99,18 @@ describe('registry sources that are wrong', () => {
     expect(() =>
       collectMetrics({ sources: [registry, { registry, keys: 'summed', name: 'all' }], register: new Registry() }),
     ).toThrow('sources[1] is already collected: it is sources[0]');
+  });
+});
+
+describe('the dashboard with registry sources', () => {
+  it('shows a summed registry as one row', async () => {
+    const registry = tenants();
+    await traffic(registry);
+    const board = dashboard({ sources: [{ registry, keys: 'summed', name: 'tenants' }], controls: true });
+    const json = (await (await board.fetch(new Request('http://127.0.0.1/breakers.json'))).json()) as {
+      breakers: { name: string; state: string; totals: { failures: number } }[];
+    };
+    expect(json.breakers).toHaveLength(1);
+    expect(json.breakers[0]).toMatchObject({ name: 'tenants', state: 'open', totals: { failures: (KEYS / 10) * 2 } });
   });
 });

@@ -174,6 +174,15 @@ describe('two apps on one Redis never hear each other', () => {
     expect(await cli(server.port, 'pubsub', 'numsub', 'billing:tripswitch:events')).toMatch(/1$/);
   });
 
+  test('node-redis keyPrefix: the channel takes the prefix as the keys do', async () => {
+    const clients = [nodeRedis({ keyPrefix: 'shop:' }), nodeRedis({ keyPrefix: 'shop:' }), nodeRedis({ keyPrefix: 'billing:' })];
+    await Promise.all(clients.map((c) => c.connect()));
+    const { breakers } = await apps(clients);
+    await check(breakers[0], breakers[1], breakers[2]);
+    expect(await recordState('svc', 'shop:tripswitch:')).toBe('isolated');
+    expect(await cli(server.port, 'pubsub', 'numsub', 'shop:tripswitch:events')).toMatch(/2$/);
+  });
+
   test('ioredis databases', async () => {
     const { breakers } = await apps([ioredis({ db: 1 }), ioredis({ db: 1 }), ioredis({ db: 2 })]);
     await check(breakers[0], breakers[1], breakers[2]);

@@ -37,8 +37,20 @@ export type MetricSource = Breaker | Registry | RegistrySource;
  * ```
  */
 export type RegistrySource =
-  | { readonly registry: Registry; readonly keys: 'summed'; readonly name: string }
-  | { readonly registry: Registry; readonly keys: 'notClosed' };
+  | {
+      /** The registry to export. */
+      readonly registry: Registry;
+      /** One set of series for the whole registry. */
+      readonly keys: 'summed';
+      /** The `name` label (attribute) of its series. */
+      readonly name: string;
+    }
+  | {
+      /** The registry to export. */
+      readonly registry: Registry;
+      /** Only the keys not closed at collection, each under its own name. */
+      readonly keys: 'notClosed';
+    };
 
 /** @internal One breaker as read at one collection. */
 export interface BreakerReading {

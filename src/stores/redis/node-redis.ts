@@ -13,10 +13,21 @@ import { type Emitter, type Hooks, ignore, notConnected, type Shim, text, within
  * ```
  */
 export interface NodeRedisClient {
+  /** Whether `connect()` was called (the store waits for it). */
   readonly isOpen: boolean;
+  /** Runs a loaded script. */
   evalSha(...args: never[]): Promise<unknown>;
+  /** A new client with the same settings: the store's own connections. */
   duplicate(...args: never[]): unknown;
+  /** Connects the client. */
   connect(): Promise<unknown>;
+}
+
+interface Options {
+  readonly database?: number;
+  readonly keyPrefix?: unknown;
+  readonly rootNodes?: unknown;
+  readonly defaults?: object;
 }
 
 interface EvalOptions {
@@ -28,7 +39,9 @@ interface EvalOptions {
 interface NodeRedis extends Emitter {
   readonly isOpen: boolean;
   readonly isReady?: boolean;
-  readonly options?: { database?: number; rootNodes?: unknown; defaults?: object };
+  /** A client's options (a cluster keeps them in `_options`). */
+  readonly options?: Options;
+  readonly _options?: Options;
   evalSha(sha: string, options: EvalOptions): Promise<unknown>;
   eval(script: string, options: EvalOptions): Promise<unknown>;
   duplicate(overrides?: object): NodeRedis;
@@ -52,7 +65,8 @@ export function isNodeRedis(client: unknown): client is NodeRedis {
   );
 }
 
-const isCluster = (client: NodeRedis): boolean => client.options?.rootNodes !== undefined;
+const optionsOf = (client: NodeRedis): Options => client.options ?? client._options ?? {};
+const isCluster = (client: NodeRedis): boolean => optionsOf(client).rootNodes !== undefined;
 
 /**
  * A connection of the store's own, with the user's settings but these: no offline queue, and
@@ -98,7 +112,10 @@ export function nodeRedisShim(client: NodeRedis): Shim {
     return Promise.all([c.connect(), subscribed]).then(ignore, hooks.onError);
   };
   return {
-    namespace: { keyPrefix: '', database: isCluster(client) ? 0 : Number(client.options?.database) || 0 },
+    namespace: {
+      keyPrefix: typeof optionsOf(client).keyPrefix === 'string' ? (optionsOf(client).keyPrefix as string) : '',
+      database: isCluster(client) ? 0 : Number(optionsOf(client).database) || 0,
+    },
     start(hooks) {
       ended = hooks.onEnd;
       client.on(end, ended);
