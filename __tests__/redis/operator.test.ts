@@ -136,6 +136,8 @@ describe.each([
     const started = Date.now();
     await expect(store.ready()).rejects.toThrow('tripswitch/redis: Redis is unavailable');
     expect(Date.now() - started).toBeLessThan(3000);
+    // Asked again while Redis is down: at once.
+    await expect(store.ready()).rejects.toThrow('tripswitch/redis: Redis is unavailable');
     const payments = createBreaker({ name: 'payments', store });
     payments.isolate();
     await expect(payments.execute(async () => 'x')).rejects.toMatchObject({ state: 'isolated' });

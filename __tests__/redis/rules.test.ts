@@ -467,6 +467,7 @@ describe.each(KINDS)('redisStore protocol with $name', (kind) => {
     expect(() => b.attach(new TestMember('svc'))).toThrow('tripswitch/redis: the store is closed; a breaker cannot attach to it');
     expect(b.stats()).toMatchObject({ available: false, errors: 0 });
     await expect(b.ready()).rejects.toThrow('the store is closed');
+    await expect(b.flush()).resolves.toBeUndefined();
     // The links it gave out stay harmless.
     const before2 = z.member.adopted.length;
     z.link.publish(trip(100));
