@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { CircuitOpenError } from '../errors.js';
 import type { Breaker, Permit } from '../types.js';
 import { pluginMeta, type Stream, streamOf } from './fastify-plugin.js';
@@ -86,10 +86,27 @@ declare module 'fastify' {
  * ```
  */
 export type FastifyCircuitBreaker = (
-  instance: FastifyInstance,
+  instance: FastifyInstanceLike,
   options: FastifyBreakerOptions,
   done: (error?: Error) => void,
 ) => void;
+
+/**
+ * The part of a Fastify instance the plugin uses. Any Fastify 5 instance fits, also one from
+ * another copy of fastify (such as the one `@nestjs/platform-fastify` brings).
+ *
+ * @example
+ * ```ts
+ * import Fastify from 'fastify';
+ * import type { FastifyInstanceLike } from 'tripswitch/fastify';
+ *
+ * const app: FastifyInstanceLike = Fastify();
+ * ```
+ */
+export interface FastifyInstanceLike {
+  decorateRequest(name: string, value: null): unknown;
+  addHook(name: string, hook: (...args: never[]) => unknown): unknown;
+}
 
 /** A guarded request's permit, its breaker and the error seen on its way, kept on the request. */
 interface Pending {
@@ -124,7 +141,7 @@ interface Pending {
  * ```
  */
 export const circuitBreaker: FastifyCircuitBreaker = pluginMeta(function circuitBreaker(
-  instance: FastifyInstance,
+  instance: FastifyInstanceLike,
   options: FastifyBreakerOptions,
   done: (error?: Error) => void,
 ): void {
@@ -147,7 +164,7 @@ export const circuitBreaker: FastifyCircuitBreaker = pluginMeta(function circuit
   Object.defineProperty(instance, 'tripswitch', { value: guard.handle, configurable: true });
   // Context hooks, not route hooks: they reach the routes declared before the plugin loads
   // (`app.register(circuitBreaker); app.get(...)` without await) as well as after.
-  for (const [name, hook] of routeHooks(guard, slot)) instance.addHook(name as 'onRequest', hook as never);
+  for (const [name, hook] of routeHooks(guard, slot)) instance.addHook(name, hook as never);
   done();
 });
 
