@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import axios, { type AxiosError, type AxiosInstance } from 'axios';
 import { guardAxios } from '../../src/adapters/axios.js';
 import { isCircuitOpenError } from '../../src/index.js';
-import { manualClock } from '../../src/testing/index.js';
+import { manualClock, memoryStore } from '../../src/testing/index.js';
 import { listen, nextOutcome, stop } from './helpers.js';
 import { type Upstream, upstream } from './upstream.js';
 
@@ -132,6 +132,34 @@ test('a refused connection is a failure', async () => {
   const error = await failed(instance.get(url));
   expect(error.code).toBe('ECONNREFUSED');
   expect(guard.registry.get(new URL(url).origin).state).toBe('open');
+});
+
+test('with a store, an origin opened by one process is open for the other', async () => {
+  const clock = manualClock();
+  const store = memoryStore({ clock });
+  const here = guardAxios(api, { store, clock, failureThreshold: 1 });
+  const elsewhere = axios.create({ baseURL: up.url });
+  const there = guardAxios(elsewhere, { store, clock, failureThreshold: 1 });
+  there.registry.get(up.url); // the other process has used this origin before
+  await failed(api.get('/status/500'));
+  expect(here.registry.get(up.url).state).toBe('open');
+  await store.flush();
+  const before = up.hits.length;
+  expect(isCircuitOpenError(await failed(elsewhere.get('/ok')))).toBe(true);
+  expect(up.hits).toHaveLength(before);
+});
+
+test('key decides the breaker from the URL axios builds; relative and absolute URLs both', async () => {
+  const guard = guardAxios(api, { key: (url) => url.pathname.split('/')[1] ?? 'root' });
+  await api.get('ok');
+  await api.get(`${other.url}/ok`);
+  await failed(api.get('/status/404'));
+  expect([...guard.registry.keys()].sort()).toEqual(['ok', 'status']);
+  const bad = axios.create({ baseURL: up.url });
+  guardAxios(bad, { key: () => '' });
+  await expect(bad.get('/ok')).rejects.toThrow('key must return a non-empty string, got ""');
+  expect(up.hits.filter((h) => h === 'GET /ok')).toHaveLength(1);
+  expect(other.hits).toEqual(['GET /ok']);
 });
 
 test('removing the guard restores the instance: no breaker sees its requests', async () => {

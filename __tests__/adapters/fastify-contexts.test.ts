@@ -156,6 +156,32 @@ test('an onReject that sends nothing and rejects goes to the error handler', asy
   expect(await (await fetch(url)).text()).toBe('handled no fallback');
 });
 
+test('an onReject that throws a non-Error, or rejects after sending, never crashes the server', async () => {
+  const breaker = createBreaker();
+  const seen: unknown[] = [];
+  const url = await serve((a) => {
+    a.setErrorHandler((error, _request, reply) => {
+      seen.push(error);
+      reply.code(500).send('handled');
+    });
+    a.register(circuitBreaker, {
+      breaker,
+      onReject: async (_error, request, reply) => {
+        if (request.url === '/string') throw 'busy';
+        reply.code(503).send('sent first');
+        throw new Error('after sending');
+      },
+    });
+    a.get('/string', async () => 'ok');
+    a.get('/sent', async () => 'ok');
+  });
+  breaker.isolate();
+  expect(await (await fetch(`${url}/string`)).text()).toBe('handled');
+  expect(seen).toEqual([new Error('busy')]);
+  expect(await (await fetch(`${url}/sent`)).text()).toBe('sent first');
+  expect(seen).toHaveLength(1);
+});
+
 describe('mistakes', () => {
   test('calling the plugin as a factory says how to register it', () => {
     expect(() => (circuitBreaker as unknown as (o: object) => unknown)({ failureThreshold: 3 })).toThrow(

@@ -25,8 +25,15 @@ class AppModule {}
 Module({ controllers: [ApiController] })(AppModule);
 
 let app: INestApplication | undefined;
+let logged: unknown[][];
 beforeAll(() => Logger.overrideLogger(false));
+beforeEach(() => {
+  logged = [];
+  // The recipe logs when the breaker opens: kept here, out of the test output.
+  jest.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void logged.push(args));
+});
 afterEach(async () => {
+  jest.restoreAllMocks();
   await app?.close();
   app = undefined;
 });
@@ -45,6 +52,7 @@ test('Express platform: five failures open the breaker for every route, and the 
   const rejected = await fetchClosed(`${url}/ok`);
   expect(rejected.status).toBe(503);
   expect(rejected.headers.get('retry-after')).toBe('10');
+  expect(logged).toEqual([['API breaker opened (failures)']]);
   expect(await rejected.json()).toEqual({ error: 'circuit_open', retryAfter: 10 });
 });
 
