@@ -17,18 +17,18 @@ async function serve(build: (app: FastifyInstance) => void, options = {}): Promi
   return app.listen({ port: 0, host: '127.0.0.1' });
 }
 
-test('registered at the root it guards every route, those in other contexts too', async () => {
+test('registered at the root it guards every route, declared before or after it, in other contexts too', async () => {
   const breaker = createBreaker();
   const url = await serve((a) => {
+    a.get('/early', async () => 'early');
     a.register(circuitBreaker, { breaker });
     a.get('/root', async () => 'root');
     a.register(async (child) => {
       child.get('/child', async () => 'child');
     });
   });
-  await fetch(`${url}/root`);
-  await fetch(`${url}/child`);
-  expect(breaker.stats().totals).toMatchObject({ calls: 2, successes: 2 });
+  for (const path of ['/early', '/root', '/child']) expect((await fetch(`${url}${path}`)).status).toBe(200);
+  expect(breaker.stats().totals).toMatchObject({ calls: 3, successes: 3 });
 });
 
 test('registered in an encapsulated context it guards that context only', async () => {

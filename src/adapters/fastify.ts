@@ -120,7 +120,7 @@ interface Pending {
 /**
  * Circuit breaker plugin for Fastify 5. Registered at the root it guards every route of the
  * app; registered inside an encapsulated context (a `register`ed plugin), that context's routes
- * only. It guards the routes declared after it; a route opts out with
+ * only, whether declared before or after it; a route opts out with
  * `config: { circuitBreaker: false }`. A request is a failure when its response goes out with
  * a failure status (by default >= 500): an error thrown by the handler counts by the status
  * Fastify's error handling answers with (the error's `statusCode` or `status`, else 500). A
