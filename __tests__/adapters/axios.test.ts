@@ -149,6 +149,18 @@ test('with a store, an origin opened by one process is open for the other', asyn
   expect(up.hits).toHaveLength(before);
 });
 
+test('the origin follows the baseURL of each request, and an absolute URL its own origin', async () => {
+  const guard = guardAxios(api);
+  await api.get('/ok');
+  await api.get('/ok', { baseURL: other.url });
+  api.defaults.baseURL = `${other.url}/`;
+  await api.get('ok');
+  await api.get(`${up.url}/ok`, { baseURL: other.url });
+  const calls = (origin: string) => guard.registry.get(origin).stats().totals.calls;
+  expect([calls(up.url), calls(other.url)]).toEqual([2, 2]);
+  expect(up.hits).toEqual(['GET /ok', 'GET /ok']);
+});
+
 test('key decides the breaker from the URL axios builds; relative and absolute URLs both', async () => {
   const guard = guardAxios(api, { key: (url) => url.pathname.split('/')[1] ?? 'root' });
   await api.get('ok');

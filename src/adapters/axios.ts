@@ -93,6 +93,9 @@ export function guardAxios(instance: AxiosInstance, options?: GuardAxiosOptions)
   }
   const o = optionsObject('options', options);
   const key = (optional(o, 'key', func) as ((url: URL) => unknown) | undefined) ?? ((url: URL) => url.origin);
+  // The default key: the origin, read without parsing a URL per request where it can be.
+  const byOrigin = o.key === undefined;
+  const origins = originCache();
   const isFailureResponse =
     (optional(o, 'isFailureResponse', func) as GuardAxiosOptions['isFailureResponse']) ?? defaultIsFailureResponse;
   const respectRetryAfter = optional(o, 'respectRetryAfter', boolean) ?? true;
@@ -117,7 +120,7 @@ export function guardAxios(instance: AxiosInstance, options?: GuardAxiosOptions)
   const acquire: Transform = function (this: Guarded, data: unknown): unknown {
     this[PENDING]?.permit.ignore(); // the same config sent again (a retry) before its outcome was seen
     this[PENDING] = undefined;
-    const k = key(new URL(fullPath(this), 'http://localhost'));
+    const k = byOrigin ? origins.of(this) : key(new URL(fullPath(this), 'http://localhost'));
     if (typeof k !== 'string' || k === '') throw new TypeError(`key must return a non-empty string, got ${describe(k)}`);
     const breaker = registry.get(k);
     this[PENDING] = { permit: breaker.acquire(), breaker };
@@ -167,7 +170,9 @@ export function guardAxios(instance: AxiosInstance, options?: GuardAxiosOptions)
     }
     return Promise.reject(error);
   };
-  const requestId = instance.interceptors.request.use(onRequest);
+  // Synchronous, as it is: axios then keeps its synchronous path when no other request
+  // interceptor needs the asynchronous one.
+  const requestId = instance.interceptors.request.use(onRequest, undefined, { synchronous: true });
   const responseId = instance.interceptors.response.use(onResponse, onError);
   let removed = false;
   const remove = (): void => {
@@ -181,6 +186,26 @@ export function guardAxios(instance: AxiosInstance, options?: GuardAxiosOptions)
 }
 
 const ABSOLUTE = /^([a-z][a-z\d+\-.]*:)?\/\//i;
+
+/**
+ * The origin of a request's URL. A relative `url` has the origin of the instance's `baseURL`,
+ * parsed once while the base stays the same; an absolute one is parsed each time.
+ */
+function originCache(): { of(config: InternalAxiosRequestConfig): string } {
+  let base: string | undefined;
+  let origin = '';
+  return {
+    of(config) {
+      const url = config.url ?? '';
+      if (ABSOLUTE.test(url) && config.allowAbsoluteUrls !== false) return new URL(url, 'http://localhost').origin;
+      if (config.baseURL !== base || origin === '') {
+        base = config.baseURL;
+        origin = new URL(fullPath(config), 'http://localhost').origin;
+      }
+      return origin;
+    },
+  };
+}
 
 /** The request's URL as axios builds it: `url` on `baseURL` unless absolute. */
 function fullPath(config: InternalAxiosRequestConfig): string {
