@@ -25,7 +25,7 @@ export const BUDGETS = {
   './hono': 10340,
   './fetch': 9880,
   './fastify': 10760,
-  './axios': 10330,
+  './axios': 10430,
   './redis': 5000,
   './prometheus': 3330,
   './opentelemetry': 2870,
