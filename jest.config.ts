@@ -8,6 +8,9 @@ const config: Config = {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json' }],
   },
   moduleNameMapper: {
+    // The package's own name, as the docs examples import it (tsconfig.json has the same paths).
+    '^tripswitch$': '<rootDir>/src/index.ts',
+    '^tripswitch/(express|koa|hono|fastify|fetch|axios)$': '<rootDir>/src/adapters/$1.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   collectCoverageFrom: ['src/**/*.ts'],

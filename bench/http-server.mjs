@@ -20,7 +20,9 @@ const framework = process.argv[2];
 const only = process.argv[3];
 const own = only === 'own';
 const { circuitBreaker } = await import(`../dist/adapters/${framework}.js`);
-const guard = circuitBreaker();
+const { createBreaker } = await import('../dist/index.js');
+// The Fastify plugin is registered, not called: it gets the breaker whose stats are read.
+const guard = framework === 'fastify' ? { breaker: createBreaker() } : circuitBreaker();
 const counts = { none: 0, noop: 0, tripswitch: 0 };
 /** With `own`: per app, the requests timed and their summed time in ms. */
 const timed = { noop: { requests: 0, ms: 0 }, tripswitch: { requests: 0, ms: 0 } };
@@ -29,7 +31,20 @@ const MIDDLEWARE = {
   express: { noop: (_req, _res, next) => next(), tripswitch: guard },
   koa: { noop: (_ctx, next) => next(), tripswitch: guard },
   hono: { noop: (_c, next) => next(), tripswitch: guard },
+  fastify: {
+    noop: encapsulated((app, _options, done) => {
+      app.addHook('onRequest', (_request, _reply, next) => next());
+      done();
+    }),
+    tripswitch: circuitBreaker,
+  },
 };
+
+/** A plugin whose hooks go to the context it is registered in, as fastify-plugin would mark it. */
+function encapsulated(plugin) {
+  plugin[Symbol.for('skip-override')] = true;
+  return plugin;
+}
 
 /** The timing of one request (with `own`): `mark` is the last reading, `ms` the time summed. */
 const TIMING = Symbol('timing');
@@ -139,6 +154,44 @@ const APPS = {
     if (!server.listening) await once(server, 'listening');
     return server;
   },
+};
+
+APPS.fastify = async (variant) => {
+  const { default: Fastify } = await import('fastify');
+  const app = Fastify();
+  // Probes around the plugin's hooks in each phase it hooks: plugins, so they load in order with it.
+  if (own) {
+    app.register(
+      encapsulated((a, _o, done) => {
+        a.addHook('onRequest', (_q, reply, next) => next(void (reply.raw[TIMING] = { mark: now(), ms: 0 })));
+        a.addHook('onSend', (_q, reply, payload, next) => next(null, void (reply.raw[TIMING].mark = now()) ?? payload));
+        a.addHook('onResponse', (_q, reply, next) => next(void (reply.raw[TIMING].mark = now())));
+        done();
+      }),
+    );
+  }
+  if (variant !== 'none') app.register(MIDDLEWARE.fastify[variant], variant === 'tripswitch' ? { breaker: guard.breaker } : {});
+  if (own) {
+    app.register(
+      encapsulated((a, _o, done) => {
+        a.addHook('onRequest', (_q, reply, next) => next(void lap(reply.raw)));
+        a.addHook('onSend', (_q, reply, payload, next) => next(null, void lap(reply.raw) ?? payload));
+        a.addHook('onResponse', (_q, reply, next) => {
+          lap(reply.raw);
+          timed[variant].requests++;
+          timed[variant].ms += reply.raw[TIMING].ms;
+          next();
+        });
+        done();
+      }),
+    );
+  }
+  app.get('/', (_request, reply) => {
+    counts[variant]++;
+    reply.send('hello');
+  });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  return app.server;
 };
 
 const variants = own ? ['noop', 'tripswitch'] : only === undefined ? Object.keys(counts) : [only];

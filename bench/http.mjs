@@ -173,7 +173,7 @@ for (const framework of FRAMEWORKS) {
   rows.push({ ...(await measure(framework)), own: await measureOwn(framework) });
 }
 emit({
-  group: 'http',
+  group: process.env.BENCH_HTTP_GROUP ?? 'http',
   seconds: SECONDS,
   ownSeconds: OWN_SECONDS,
   rounds: ROUNDS,

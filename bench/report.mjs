@@ -7,7 +7,20 @@ import { renderMetrics } from './metrics-report.mjs';
 import { evaluate } from './targets.mjs';
 
 const DOC = new URL('../docs/benchmarks.md', import.meta.url);
-const SECTIONS = ['environment', 'targets', 'closed', 'open', 'failing', 'heap', 'http', 'metrics', 'size', 'fleet'];
+const SECTIONS = [
+  'environment',
+  'targets',
+  'closed',
+  'open',
+  'failing',
+  'heap',
+  'http',
+  'fastify',
+  'axios',
+  'metrics',
+  'size',
+  'fleet',
+];
 const TARGETS_TAG = /<!-- targets (.*) -->/;
 
 const x = (r) => (r === undefined ? '—' : `${r.median.toFixed(2)}x`);
@@ -112,6 +125,34 @@ const RENDER = {
       table(['framework', 'no-op middleware', 'tripswitch', 'tripswitch − no-op', '95 % interval', 'range'], ownRows),
     ].join('\n');
   },
+  // The same measurement as the middleware's, for the Fastify plugin (a no-op plugin: one onRequest hook).
+  fastify: (r, env) =>
+    RENDER.http(r, env)
+      .replace('### HTTP middleware: server CPU per request', '### Fastify plugin: server CPU per request')
+      .replaceAll('middleware', 'plugin')
+      .replace(
+        /read inside the same kind of server: .*? A request's sum/,
+        "read inside the same kind of server: probe hooks registered before and after the plugin in each phase it hooks (onRequest, onSend, onResponse) read `performance.now()` around its hooks. A request's sum",
+      ),
+  axios: (r, env) => {
+    const rows = r.rows.map((row) => {
+      const ratio = row.ratios.bare;
+      return [
+        row.label,
+        `${(row.ns / 1000).toFixed(1)} µs`,
+        `${ratio.median.toFixed(3)}x`,
+        `${ratio.min.toFixed(3)}–${ratio.max.toFixed(3)}`,
+      ];
+    });
+    return [
+      '### axios: a call through guardAxios',
+      '',
+      stamp(env),
+      `One GET per call to a node:http server in the same process (127.0.0.1, one kept-alive connection), through a bare axios instance and through one with \`guardAxios\`; the guard counted ${r.counted} calls, all successes. ${roundsNote(r.rounds)}`,
+      '',
+      table(['case', 'time per call', 'vs bare', 'range'], rows),
+    ].join('\n');
+  },
   metrics: renderMetrics,
   size: (r, env) => {
     const rows = r.rows.map((row) => [
@@ -198,6 +239,7 @@ function environment(env) {
       ['memory', `${env.memoryGiB} GiB`],
       ['last run', `${env.date}: \`${env.command}\``],
       ['compared with', `cockatiel ${env.cockatiel}, opossum ${env.opossum}`],
+      ['adapters measured with', `fastify ${env.fastify}, axios ${env.axios}`],
     ],
   );
 }

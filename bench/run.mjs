@@ -9,7 +9,7 @@ import { cpus, totalmem } from 'node:os';
 import { measureParts, measureSizes } from '../scripts/check-size.mjs';
 import { writeReport } from './report.mjs';
 
-const GROUPS = ['closed', 'open', 'failing', 'heap', 'http', 'metrics', 'size', 'fleet'];
+const GROUPS = ['closed', 'open', 'failing', 'heap', 'http', 'fastify', 'axios', 'metrics', 'size', 'fleet'];
 
 function selectedGroups() {
   const args = process.argv.slice(2);
@@ -64,6 +64,8 @@ function environment() {
     command: ['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' '),
     cockatiel: version('cockatiel'),
     opossum: version('opossum'),
+    fastify: version('fastify'),
+    axios: version('axios'),
   };
 }
 

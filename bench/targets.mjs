@@ -62,6 +62,26 @@ const TARGETS = [
       format: (v) => `${v >= 0 ? '+' : ''}${v.toFixed(2)} µs`,
     })),
   ),
+  ...[
+    ['Fastify server CPU per request', (r) => row(r, 'fastify')?.tripswitchOverNoop],
+    ["Fastify plugin's own time per request", (r) => row(r, 'fastify')?.own?.tripswitchOverNoop],
+  ].map(([what, difference]) => ({
+    group: 'fastify',
+    text: `${what}, tripswitch over a no-op plugin`,
+    id: 'fastify',
+    read: (r) => difference(r)?.median,
+    interval: (r) => difference(r)?.ci,
+    max: 1,
+    format: (v) => `${v >= 0 ? '+' : ''}${v.toFixed(2)} µs`,
+  })),
+  {
+    group: 'axios',
+    text: 'axios GET through guardAxios vs a bare instance',
+    id: 'guarded',
+    read: ratio('bare'),
+    max: 1.02,
+    format: times,
+  },
   {
     group: 'metrics',
     text: 'closed, success, collected by collectMetrics vs not',

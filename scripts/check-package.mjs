@@ -1,6 +1,6 @@
 // Checks the built package against its package.json: every `exports` target exists, the
 // `typesVersions` fallback lists every subpath, each entry loads as ESM and as CommonJS (also
-// installed alone, with mitt and no framework; the metrics entries with their metrics library),
+// installed alone, with mitt and no framework (nor fastify-plugin, nor axios); the metrics entries with their metrics library),
 // and the root entry pulls in no adapter or metrics code.
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -82,7 +82,7 @@ try {
     import { createRequire } from 'node:module';
     const require = createRequire(import.meta.url);
     const failed = [];
-    for (const framework of ['express', 'koa', 'hono', 'ioredis', 'redis']) {
+    for (const framework of ['express', 'koa', 'hono', 'fastify', 'fastify-plugin', 'axios', 'ioredis', 'redis']) {
       try { require.resolve(framework); failed.push(framework + ' is installed'); } catch {}
     }
     for (const name of ${JSON.stringify(names)}) {

@@ -35,6 +35,8 @@ export interface Framework {
   busy(): unknown;
   /** An `onReject` that throws `error`. */
   throwing(error: Error): unknown;
+  /** How many distinct keys the flood test sends through `direct`. @default 100000 */
+  readonly floodSize?: number;
   /** Sends one request through the middleware without HTTP, keyed by `path`. */
   direct(middleware: unknown, path: string): Promise<void>;
 }

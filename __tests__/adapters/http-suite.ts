@@ -178,7 +178,7 @@ export function httpSuite(framework: Framework): void {
     const a = await start({ key: framework.key((path) => path), maxKeys: 100 });
     const registry = a.handle.registry!;
     registry.get('/kept').open();
-    for (let i = 0; i < 100_000; i++) await framework.direct(a.handle, `/flood/${i}`);
+    for (let i = 0; i < (framework.floodSize ?? 100_000); i++) await framework.direct(a.handle, `/flood/${i}`);
     expect(registry.size).toBe(100);
     expect(registry.has('/kept')).toBe(true);
     expect((await get(a, '/ok')).status).toBe(200);
@@ -246,7 +246,10 @@ export function httpSuite(framework: Framework): void {
       [{ onReject: 'busy' }, TypeError, 'onReject must be a function, got "busy"'],
       [{ failureThreshold: 0 }, RangeError, 'failureThreshold must be an integer >= 1, got 0'],
       [{ maxSize: 10 }, TypeError, 'unknown option "maxSize"'],
-      [null, TypeError, 'options must be an object, got null'],
+      // Fastify hands a plugin registered with null options an empty object.
+      ...(framework.name === 'fastify'
+        ? []
+        : [[null, TypeError, 'options must be an object, got null'] as [unknown, new () => Error, string]]),
     ])('bad options throw at creation: %p', async (options, type, message) => {
       const attempt = framework.start(options as Record<string, unknown>);
       await expect(attempt).rejects.toThrow(type);

@@ -1,7 +1,12 @@
 // Type-checked against the built declarations by the oldest supported TypeScript (5.4), as a
 // user's code would be: `npm run test:ts-min`, after `npm run build`.
+
+import axios from 'axios';
+import Fastify from 'fastify';
 import { createBreaker, exponentialBackoff, isCircuitOpenError, wrap } from 'tripswitch';
+import { guardAxios } from 'tripswitch/axios';
 import { circuitBreaker } from 'tripswitch/express';
+import { circuitBreaker as fastifyBreaker } from 'tripswitch/fastify';
 import { guardFetch } from 'tripswitch/fetch';
 import { type RedisStore, redisStore } from 'tripswitch/redis';
 import { manualClock } from 'tripswitch/testing';
@@ -25,3 +30,9 @@ export const perRoute = circuitBreaker({ key: (req) => req.path, maxKeys: 10 }).
 // The Redis store types without ioredis or redis installed: the client is checked at run time.
 export const shared = (client: object): RedisStore => redisStore({ client, quorum: 2, timeoutMs: 100 });
 createBreaker({ name: 'payments', store: shared({}) }).stats();
+// The Fastify plugin (with its route opt-out typed) and the axios guard.
+const app = Fastify();
+app.register(fastifyBreaker, { key: (request) => request.url, maxKeys: 10 });
+app.get('/health', { config: { circuitBreaker: false } }, async () => 'up');
+export const fastifyRegistry = app.tripswitch.registry;
+export const unguard = guardAxios(axios.create(), { timeoutMs: 5000, isFailureResponse: (response) => response.status >= 500 });

@@ -3,7 +3,7 @@ import { describe } from '../describe.js';
 import { type BreakerOptions, duration, func, optionsObject, positiveInteger, resolveOptions } from '../options.js';
 import { BreakerRegistry, type Registry } from '../registry.js';
 import type { Checked } from '../rules.js';
-import type { Breaker } from '../types.js';
+import { boolean, holdOpen, optional } from './retry-after.js';
 
 /**
  * Options of {@link guardFetch}: the breaker options of every origin's breaker (each is named
@@ -125,36 +125,4 @@ export function guardFetch(options?: GuardFetchOptions): GuardedFetch {
   };
   Object.defineProperty(guarded, 'registry', { value: registry, enumerable: true });
   return guarded as GuardedFetch;
-}
-
-/** Opens `breaker` for as long as the upstream asked, capped; a malformed or past value is ignored. */
-function holdOpen(breaker: Breaker, header: string | null, now: number, maxMs: number): void {
-  const ms = retryAfterMs(header, now);
-  if (ms !== undefined && ms > 0) breaker.open(Math.min(ms, maxMs));
-}
-
-const DELTA_SECONDS = /^\d+$/;
-const HTTP_DATE = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? /;
-
-/**
- * Milliseconds asked for by a `Retry-After` value: delta seconds, or an HTTP date measured
- * against `now`. Undefined when missing or malformed.
- */
-function retryAfterMs(value: string | null, now: number): number | undefined {
-  if (value === null) return undefined;
-  const text = value.trim();
-  if (DELTA_SECONDS.test(text)) return Number(text) * 1000;
-  if (!HTTP_DATE.test(text)) return undefined;
-  const at = Date.parse(text);
-  return Number.isNaN(at) ? undefined : at - now;
-}
-
-function optional(o: Record<string, unknown>, name: string, check: (name: string, value: unknown) => void): unknown {
-  const value = o[name];
-  if (value !== undefined) check(name, value);
-  return value;
-}
-
-function boolean(name: string, value: unknown): void {
-  if (typeof value !== 'boolean') throw new TypeError(`${name} must be a boolean, got ${describe(value)}`);
 }

@@ -1,0 +1,221 @@
+import type { AxiosInstance, AxiosResponse, InternalAxiosRequestConfig } from 'axios';
+import type { CircuitBreaker } from '../breaker.js';
+import { describe } from '../describe.js';
+import { type BreakerOptions, duration, func, optionsObject, positiveInteger, resolveOptions } from '../options.js';
+import { BreakerRegistry, type Registry } from '../registry.js';
+import type { Breaker, Permit } from '../types.js';
+import { boolean, holdOpen, optional } from './retry-after.js';
+
+/**
+ * Options of {@link guardAxios}: those of `guardFetch` without `fetch`. `timeoutMs` is the axios
+ * `timeout` of requests that have none.
+ *
+ * @example
+ * ```ts
+ * import type { GuardAxiosOptions } from 'tripswitch/axios';
+ *
+ * const options: GuardAxiosOptions = { failureThreshold: 3, maxRetryAfterMs: 60_000, isFailureResponse: (r) => r.status >= 500 };
+ * ```
+ */
+export interface GuardAxiosOptions extends Omit<BreakerOptions, 'name' | 'initialState'> {
+  /** Which breaker a request goes through. @default url.origin */
+  readonly key?: ((url: URL) => string) | undefined;
+  /** The most breakers held at once; the least recently used closed one goes first. @default 1000 */
+  readonly maxKeys?: number | undefined;
+  /** Which responses count as failures; the caller still gets them as axios delivers them. @default status >= 500 or 429 */
+  readonly isFailureResponse?: ((response: AxiosResponse) => boolean) | undefined;
+  /** A 429 or 503 with `Retry-After` opens the breaker for that long. @default true */
+  readonly respectRetryAfter?: boolean | undefined;
+  /** The longest `Retry-After` obeyed, so an upstream cannot hold the breaker open for days. @default 300000 */
+  readonly maxRetryAfterMs?: number | undefined;
+}
+
+/**
+ * What {@link guardAxios} returns: call it to remove the guard; `registry` holds the breakers.
+ *
+ * @example
+ * ```ts
+ * import axios from 'axios';
+ * import { guardAxios, type AxiosGuard } from 'tripswitch/axios';
+ *
+ * const remove: AxiosGuard = guardAxios(axios.create());
+ * console.log(remove.registry.size); // 0
+ * remove();
+ * ```
+ */
+export interface AxiosGuard {
+  /** Removes the guard: the instance is as it was before. */
+  (): void;
+  /** The breakers, by key. */
+  readonly registry: Registry;
+}
+
+const OWN_KEYS = ['key', 'maxKeys', 'isFailureResponse', 'respectRetryAfter', 'maxRetryAfterMs'];
+const PENDING = Symbol('tripswitch.permit');
+const defaultIsFailureResponse = (response: AxiosResponse): boolean => response.status >= 500 || response.status === 429;
+
+interface Pending {
+  readonly permit: Permit;
+  readonly breaker: Breaker;
+}
+type Guarded = InternalAxiosRequestConfig & { [PENDING]?: Pending | undefined };
+type Transform = (this: Guarded, data: unknown, headers: unknown) => unknown;
+
+/**
+ * Guards an axios 1.x instance with one breaker per origin (or per `key`). A request to an
+ * open origin is rejected with a `CircuitOpenError` before it is sent. A response that
+ * `isFailureResponse` flags counts as a failure and still reaches the caller as axios delivers
+ * it (resolved or rejected by its `validateStatus`); network errors and axios timeouts count
+ * as failures; a request the caller cancels (its `signal`) is ignored. A 429 or 503 with a
+ * `Retry-After` header (seconds or an HTTP date) opens that origin's breaker for that long, at
+ * most `maxRetryAfterMs`. Returns the function that removes the guard, with the `registry`.
+ *
+ * @example
+ * ```ts
+ * import axios from 'axios';
+ * import { isCircuitOpenError } from 'tripswitch';
+ * import { guardAxios } from 'tripswitch/axios';
+ *
+ * const api = axios.create({ baseURL: 'https://api.example.com', timeout: 5_000 });
+ * const unguard = guardAxios(api, { failureThreshold: 3 });
+ * try {
+ *   const { data } = await api.get('/users/42');
+ *   console.log(data);
+ * } catch (error) {
+ *   if (isCircuitOpenError(error)) console.log(`api.example.com is down; retry in ${error.retryAfterMs} ms`);
+ * }
+ * unguard();
+ * ```
+ */
+export function guardAxios(instance: AxiosInstance, options?: GuardAxiosOptions): AxiosGuard {
+  if (typeof instance !== 'function' && (typeof instance !== 'object' || instance === null || !('interceptors' in instance))) {
+    throw new TypeError(`guardAxios needs an axios instance (axios or axios.create()), got ${describe(instance)}`);
+  }
+  const o = optionsObject('options', options);
+  const key = (optional(o, 'key', func) as ((url: URL) => unknown) | undefined) ?? ((url: URL) => url.origin);
+  // The default key: the origin, read without parsing a URL per request where it can be.
+  const byOrigin = o.key === undefined;
+  const origins = originCache();
+  const isFailureResponse =
+    (optional(o, 'isFailureResponse', func) as GuardAxiosOptions['isFailureResponse']) ?? defaultIsFailureResponse;
+  const respectRetryAfter = optional(o, 'respectRetryAfter', boolean) ?? true;
+  const maxRetryAfterMs = (optional(o, 'maxRetryAfterMs', duration) as number | undefined) ?? 300_000;
+  positiveInteger('maxKeys', o.maxKeys ?? 1000);
+  for (const name of ['name', 'initialState'] as const) {
+    if (o[name] !== undefined) {
+      throw new TypeError(
+        `${name} cannot be given to guardAxios: each origin's breaker is named by its key (the origin, or what key returns) and starts afresh; leave ${name} out, and pass key to choose the names`,
+      );
+    }
+  }
+  if (o.maxSize !== undefined) throw new TypeError('unknown option "maxSize" (the bound is maxKeys)');
+  const resolved = resolveOptions(o, OWN_KEYS);
+  const isResultFailure = resolved.isResultFailure;
+  const registry: Registry = new BreakerRegistry({ ...resolved, timeoutMs: undefined }, (o.maxKeys ?? 1000) as number);
+  const clock = resolved.clock;
+  const timeoutMs = resolved.timeoutMs;
+
+  // Taken in the request's last transform, right before axios hands it to its adapter: after
+  // every request interceptor, so one that throws leaves no permit behind.
+  const acquire: Transform = function (this: Guarded, data: unknown): unknown {
+    this[PENDING]?.permit.ignore(); // the same config sent again (a retry) before its outcome was seen
+    this[PENDING] = undefined;
+    const k = byOrigin ? origins.of(this) : key(new URL(fullPath(this), 'http://localhost'));
+    if (typeof k !== 'string' || k === '') throw new TypeError(`key must return a non-empty string, got ${describe(k)}`);
+    const breaker = registry.get(k);
+    this[PENDING] = { permit: breaker.acquire(), breaker };
+    return data;
+  };
+  const onRequest = (config: InternalAxiosRequestConfig): InternalAxiosRequestConfig => {
+    const own = config.transformRequest;
+    config.transformRequest = own === undefined ? [acquire] : [...(Array.isArray(own) ? own : [own]), acquire];
+    if (timeoutMs !== undefined && !config.timeout) config.timeout = timeoutMs;
+    return config;
+  };
+  const judge = (pending: Pending, response: AxiosResponse, error: unknown): void => {
+    let failed: boolean;
+    try {
+      failed = isFailureResponse(response) || isResultFailure?.(response) === true;
+    } catch (thrown) {
+      // Reported to callbackError listeners as guardFetch does (its isFailureResponse is the breaker's isResultFailure).
+      (pending.breaker as CircuitBreaker).events.report(pending.breaker.name, thrown, 'isResultFailure');
+      failed = true;
+    }
+    if (failed)
+      pending.permit.failure(
+        error ?? Object.assign(new Error(`response status ${response.status}`), { status: response.status }),
+      );
+    else pending.permit.success();
+    if (respectRetryAfter && (response.status === 429 || response.status === 503)) {
+      holdOpen(pending.breaker, header(response, 'retry-after'), clock.now(), maxRetryAfterMs);
+    }
+  };
+  const take = (config: Guarded | undefined): Pending | undefined => {
+    const pending = config?.[PENDING];
+    if (config !== undefined) config[PENDING] = undefined;
+    return pending;
+  };
+  const onResponse = (response: AxiosResponse): AxiosResponse => {
+    const pending = take(response.config as Guarded);
+    if (pending !== undefined) judge(pending, response, undefined);
+    return response;
+  };
+  const onError = (error: unknown): Promise<never> => {
+    const { config, response, code } = (error ?? {}) as { config?: Guarded; response?: AxiosResponse; code?: unknown };
+    const pending = take(config);
+    if (pending !== undefined) {
+      if (response !== undefined) judge(pending, response, error);
+      else if (code === 'ERR_CANCELED') pending.permit.ignore();
+      else pending.permit.failure(error);
+    }
+    return Promise.reject(error);
+  };
+  // Synchronous, as it is: axios then keeps its synchronous path when no other request
+  // interceptor needs the asynchronous one.
+  const requestId = instance.interceptors.request.use(onRequest, undefined, { synchronous: true });
+  const responseId = instance.interceptors.response.use(onResponse, onError);
+  let removed = false;
+  const remove = (): void => {
+    if (removed) return;
+    removed = true;
+    instance.interceptors.request.eject(requestId);
+    instance.interceptors.response.eject(responseId);
+  };
+  Object.defineProperty(remove, 'registry', { value: registry, enumerable: true });
+  return remove as AxiosGuard;
+}
+
+const ABSOLUTE = /^([a-z][a-z\d+\-.]*:)?\/\//i;
+
+/**
+ * The origin of a request's URL. A relative `url` has the origin of the instance's `baseURL`,
+ * parsed once while the base stays the same; an absolute one is parsed each time.
+ */
+function originCache(): { of(config: InternalAxiosRequestConfig): string } {
+  let base: string | undefined;
+  let origin = '';
+  return {
+    of(config) {
+      const url = config.url ?? '';
+      if (ABSOLUTE.test(url) && config.allowAbsoluteUrls !== false) return new URL(url, 'http://localhost').origin;
+      if (config.baseURL !== base || origin === '') {
+        base = config.baseURL;
+        origin = new URL(fullPath(config), 'http://localhost').origin;
+      }
+      return origin;
+    },
+  };
+}
+
+/** The request's URL as axios builds it: `url` on `baseURL` unless absolute. */
+function fullPath(config: InternalAxiosRequestConfig): string {
+  const url = config.url ?? '';
+  const base = config.baseURL;
+  if (!base || (ABSOLUTE.test(url) && config.allowAbsoluteUrls !== false)) return url;
+  return url ? `${base.replace(/\/?\/$/, '')}/${url.replace(/^\/+/, '')}` : base;
+}
+
+function header(response: AxiosResponse, name: string): string | undefined {
+  const value = (response.headers as Record<string, unknown> | undefined)?.[name];
+  return typeof value === 'string' ? value : undefined;
+}
