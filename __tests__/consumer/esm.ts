@@ -8,7 +8,7 @@ import { guardAxios } from 'tripswitch/axios';
 import { circuitBreaker } from 'tripswitch/express';
 import { circuitBreaker as fastifyBreaker } from 'tripswitch/fastify';
 import { guardFetch } from 'tripswitch/fetch';
-import { type RedisStore, redisStore } from 'tripswitch/redis';
+import { type IoredisClient, type NodeRedisClient, type RedisStore, redisStore } from 'tripswitch/redis';
 import { manualClock } from 'tripswitch/testing';
 
 const clock = manualClock();
@@ -27,9 +27,12 @@ wrap(async (text: string) => text.length, { fallback: () => 'none' });
 // @ts-expect-error maxKeys goes with key
 circuitBreaker({ maxKeys: 10 });
 export const perRoute = circuitBreaker({ key: (req) => req.path, maxKeys: 10 }).registry;
-// The Redis store types without ioredis or redis installed: the client is checked at run time.
-export const shared = (client: object): RedisStore => redisStore({ client, quorum: 2, timeoutMs: 100 });
-createBreaker({ name: 'payments', store: shared({}) }).stats();
+// The Redis store types without ioredis or redis installed: the client is described by its shape.
+export const shared = (client: IoredisClient | NodeRedisClient): RedisStore => redisStore({ client, quorum: 2, timeoutMs: 100 });
+declare const someClient: IoredisClient;
+createBreaker({ name: 'payments', store: shared(someClient) }).stats();
+// @ts-expect-error a URL is not a client
+redisStore({ client: 'redis://localhost:6379' });
 // The Fastify plugin (with its route opt-out typed) and the axios guard.
 const app = Fastify();
 app.register(fastifyBreaker, { key: (request) => request.url, maxKeys: 10 });
