@@ -3,7 +3,7 @@
 import express from 'express';
 import { dashboard } from '../../src/dashboard/index.js';
 import { createBreaker } from '../../src/index.js';
-import { close, serve } from './helpers.js';
+import { close, events, type Message, serve } from './helpers.js';
 
 async function tokenOf(url: string): Promise<string> {
   const html = await (await fetch(`${url}/`)).text();
@@ -55,6 +55,32 @@ describe('dashboard.node', () => {
       expect(json.status).toBe(200);
     } finally {
       await close(server);
+    }
+  });
+});
+
+describe('dashboard thresholds', () => {
+  it('shows each breaker’s thresholds beside its rates', async () => {
+    const board = dashboard({
+      sources: [
+        createBreaker({ name: 'run', failureThreshold: 7 }),
+        createBreaker({
+          name: 'rate',
+          window: { size: 20 },
+          failureRateThreshold: 0.4,
+          slowCallDurationMs: 100,
+          slowCallRateThreshold: 0.8,
+        }),
+      ],
+    });
+    const feed = events(await board.fetch(new Request('http://127.0.0.1/breakers.events')));
+    try {
+      const first = JSON.parse((await feed.next()).data) as Message;
+      const byName = Object.fromEntries(first.breakers.map((b) => [b.name, b.thresholds]));
+      expect(byName.run).toEqual({ failuresInARow: 7 });
+      expect(byName.rate).toEqual({ failureRate: 0.4, slowCallRate: 0.8 });
+    } finally {
+      await feed.cancel();
     }
   });
 });
