@@ -1,5 +1,6 @@
 import { joinFleet } from '../../fleet.js';
 import type { FleetState, StoreLink, StoreMember, Transition } from '../../store.js';
+import { type CountingContext, parseCountMessage, reporter, tell } from './counts.js';
 import { KnownStates } from './known.js';
 import { limiter } from './limiter.js';
 import { type RedisStoreOptions, resolveOptions } from './options.js';
@@ -52,11 +53,19 @@ const MAX_HELD = 1024;
  * ```
  */
 export function redisStore(options: RedisStoreOptions): RedisStore {
-  const { shim, prefix: ownPrefix, quorum, timeoutMs, instanceId } = resolveOptions(options);
+  const { shim, prefix: ownPrefix, quorum, timeoutMs, instanceId, counting } = resolveOptions(options);
   const { keyPrefix, database } = shim.namespace;
   const channel = channelOf(keyPrefix + ownPrefix, database);
   const runner = new Runner(shim, channel, instanceId, timeoutMs, ownPrefix);
-  const counts = { published: 0, applied: 0, ignored: 0, errors: 0, leasesGranted: 0, leasesRefused: 0 };
+  const counts = {
+    published: 0,
+    applied: 0,
+    ignored: 0,
+    errors: 0,
+    leasesGranted: 0,
+    leasesRefused: 0,
+    ...(counting === 'fleet' ? { reported: 0 } : {}),
+  };
   const handlers = { available: new Set<(e: RedisStoreEvent) => void>(), unavailable: new Set<(e: RedisStoreEvent) => void>() };
   const byName = new Map<string, Set<Entry>>();
   const known = new KnownStates(() => performance.now());
@@ -226,6 +235,20 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
     return results.every(Boolean);
   };
 
+  /** What a member's fleet counting uses of the store. */
+  const countingContext = (entry: Entry): CountingContext => ({
+    runner,
+    quorum,
+    up: () => phase === 'up' && !closed,
+    answer: (fleet) => {
+      answer(entry, fleet);
+      if (fleet.state !== 'closed') index(entry.name, fleet);
+    },
+    fail,
+    track,
+    stat: counts,
+  });
+
   const entries = (): Entry[] => [...byName.values()].flatMap((set) => [...set]);
 
   /** After a failure or a reconnect: checks Redis answers, reconciles every member, then reports `available`. */
@@ -266,6 +289,11 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
 
   const onMessage = (message: unknown) => {
     if (closed) return;
+    const told = parseCountMessage(message);
+    if (told !== undefined) {
+      for (const entry of byName.get(told.name) ?? []) tell(entry.member, told.counts);
+      return;
+    }
     const announcement = parseMessage(message);
     if (announcement === undefined) {
       counts.ignored++;
@@ -363,7 +391,10 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
       const fleet = known.get(name);
       if (fleet !== undefined) adopt(entry, fleet);
       if (phase === 'up') track(sync(entry));
+      const report =
+        counting === 'fleet' ? reporter(countingContext(entry), entry.keys, name, member, () => entry.attached) : undefined;
       return {
+        report,
         publish(transition) {
           if (!entry.attached) return;
           if (phase !== 'up') {
