@@ -29,7 +29,7 @@ export interface Reading {
   /** Transitions so far, by breaker still collected: `[name, from, to, count]`. */
   readonly transitions: readonly (readonly [string, State, State, number])[];
   /** Undefined when no source uses a store. */
-  readonly store: { readonly available: boolean; readonly errors: number } | undefined;
+  readonly store: { readonly available: boolean; readonly errors: number; readonly reports: number } | undefined;
 }
 
 /** @internal A call's duration, in seconds, for the `durations` histogram. */
@@ -145,12 +145,14 @@ export class Sources {
     if (this.stores.length > 0) {
       let available = true;
       let errors = 0;
+      let reports = 0;
       for (const s of this.stores) {
         const stats = s.stats();
         available &&= stats.available;
         errors += stats.errors;
+        reports += stats.reported ?? 0;
       }
-      store = { available, errors };
+      store = { available, errors, reports };
     }
     this.cached = { breakers, transitions, store };
     queueMicrotask(() => {
