@@ -1,7 +1,6 @@
 import type { FleetCounts } from '../../stats.js';
-import type { CountReport, FleetState, StoreMember } from '../../store.js';
+import type { CountReport, StoreMember } from '../../store.js';
 import { asNumber, MAX_NAME_LENGTH, parseReply, type Reply } from './protocol.js';
-import type { Runner } from './runner.js';
 
 /** Far above any count a window or run holds. */
 const MAX_COUNT = 2 ** 40;
@@ -76,47 +75,6 @@ export function countArgs(report: CountReport, quorum: number): [op: string, arg
       String(quorum),
     ],
   ];
-}
-
-/** What the store lends fleet counting: its runner and the way it hands a name's answers out. */
-export interface CountingContext {
-  readonly runner: Runner;
-  readonly quorum: number;
-  readonly up: () => boolean;
-  /** A script's record after a report, for every member of the name here. */
-  readonly answer: (fleet: FleetState) => void;
-  readonly fail: (error: unknown) => void;
-  readonly track: (task: Promise<unknown>) => void;
-  readonly stat: { reported?: number | undefined };
-}
-
-/**
- * A breaker's `report` on a store counting across the fleet: one script call on Redis's
- * clock, with the runner's deadline, never queued while Redis is unavailable (the breaker
- * counts alone meanwhile). The counts go to the breaker that reported; when the fleet starts
- * or stops counting failures the script tells every process on the channel.
- */
-export function reporter(
-  context: CountingContext,
-  keys: string[],
-  name: string,
-  member: StoreMember,
-  attached: () => boolean,
-): (report: CountReport) => Promise<void> {
-  return (report) => {
-    if (!attached() || !context.up()) return Promise.resolve();
-    const [op, args] = countArgs(report, context.quorum);
-    context.stat.reported = (context.stat.reported ?? 0) + 1;
-    const task = context.runner.run(keys, name, op, args, parseCountReply).then(
-      (reply) => {
-        if (reply.fleet.state === 'closed') tell(member, reply.counts);
-        context.answer(reply.fleet);
-      },
-      (error: unknown) => context.fail(error),
-    );
-    context.track(task);
-    return task;
-  };
 }
 
 /** Hands a member the fleet's counts; nothing may escape into the store. */

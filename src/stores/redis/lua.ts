@@ -90,8 +90,8 @@ local function trip(reason, ttl, attempt, quorum)
 end
 
 local counts = nil
--- Counting across the fleet. The run (consecutive mode): '#' its length, 'i:<instance>' each
--- process's failures in it; the reports (rate mode): 'i:<instance>' = 'calls,failures,slow,expiry',
+-- Counting across the fleet. The run (consecutive mode): '#' its length, '#p' its processes,
+-- 'i:<instance>' each process's failures in it; the reports (rate mode): 'i:<instance>' = 'calls,failures,slow,expiry',
 -- '#' 1 while their sum holds failures. Both expire; a transition deletes them. When the fleet
 -- starts or stops counting failures, every process is told on the channel.
 local function countMessage(c)
@@ -105,9 +105,10 @@ local function runOp()
   local function add(k)
     if k <= 0 or F.state ~= 'closed' then return end
     local n = redis.call('HINCRBY', runKey, '#', k)
-    redis.call('HINCRBY', runKey, 'i:' .. me, k)
+    local p = tonumber(redis.call('HGET', runKey, '#p')) or 0
+    if redis.call('HINCRBY', runKey, 'i:' .. me, k) == k then p = redis.call('HINCRBY', runKey, '#p', 1) end
     redis.call('PEXPIRE', runKey, math.max(keep, 1))
-    if n >= threshold and redis.call('HLEN', runKey) - 1 >= quorum then
+    if n >= threshold and p >= quorum then
       transition('open', now + ttl, attempt, 'failures')
     end
   end
@@ -118,7 +119,7 @@ local function runOp()
   end
   if F.state ~= 'closed' then return { 0, 0, 0, 0 } end
   local n = tonumber(redis.call('HGET', runKey, '#')) or 0
-  local c = { n, n, 0, math.max(redis.call('HLEN', runKey) - 1, 0) }
+  local c = { n, n, 0, tonumber(redis.call('HGET', runKey, '#p')) or 0 }
   if (before > 0) ~= (n > 0) then countMessage(c) end
   return c
 end
