@@ -68,6 +68,7 @@ export interface Transition {
  */
 export type CountReport =
   | {
+      /** Consecutive mode: the outcomes since the last report, as a run. */
       readonly kind: 'run';
       /** Failures before the report's first success (all of them when it has none). */
       readonly lead: number;
@@ -85,10 +86,13 @@ export type CountReport =
       readonly keepMs: number;
     }
   | {
+      /** Rate mode: the window's figures. */
       readonly kind: 'window';
-      /** The window's calls, failures and slow calls. */
+      /** The window's calls. */
       readonly calls: number;
+      /** Failures among them. */
       readonly failures: number;
+      /** Slow calls among them. */
       readonly slowCalls: number;
       /** The calls the fleet's window must hold before a decision (`minimumCalls`). */
       readonly minimumCalls: number;

@@ -13,8 +13,11 @@ import { type Emitter, type Hooks, ignore, notConnected, type Shim, text, within
  * ```
  */
 export interface IoredisClient {
+  /** The connection's status (`ready` once connected). */
   readonly status: string;
+  /** Runs a script by its SHA-1. */
   evalsha(...args: never[]): Promise<unknown>;
+  /** A new client with the same settings: the store's own connections. */
   duplicate(...args: never[]): unknown;
 }
 

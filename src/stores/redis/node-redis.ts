@@ -13,9 +13,13 @@ import { type Emitter, type Hooks, ignore, notConnected, type Shim, text, within
  * ```
  */
 export interface NodeRedisClient {
+  /** Whether the client is connected. */
   readonly isOpen: boolean;
+  /** Runs a script by its SHA-1. */
   evalSha(...args: never[]): Promise<unknown>;
+  /** A new client with the same settings: the store's own connections. */
   duplicate(...args: never[]): unknown;
+  /** Connects the client. */
   connect(): Promise<unknown>;
 }
 
