@@ -5,7 +5,7 @@ import { createBreaker } from '../dist/index.js';
 import { redisStore } from '../dist/stores/redis/index.js';
 
 const client = new Redis(process.env.REDIS_URL);
-const store = redisStore({ client, prefix: 'bench:' });
+const store = redisStore({ client, prefix: 'bench:', counting: 'local' });
 // The detection scenarios: the same breakers counting locally, across the fleet, or with no store.
 const stores = {
   local: redisStore({ client, prefix: 'bench-local:', counting: 'local' }),

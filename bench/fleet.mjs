@@ -18,7 +18,7 @@ const redis = await startRedis();
 // ---- call cost, with a store and without ----------------------------------------------------
 const client = new Redis(redis.url);
 client.on('error', () => {});
-const store = redisStore({ client, prefix: 'bench-cost:' });
+const store = redisStore({ client, prefix: 'bench-cost:', counting: 'local' });
 const countingStore = redisStore({ client, prefix: 'bench-counted:', counting: 'fleet' });
 const fn = async (x) => x + 1;
 const down = new Error('down');

@@ -290,9 +290,9 @@ describe('collectMetrics: store series', () => {
   });
 
   it('counting across the fleet: the fleet counts each breaker learnt and the reports sent, promtool-clean', async () => {
-    const store = memoryStore({ counting: 'fleet' });
+    const store = memoryStore();
     const a = createBreaker({ name: 'a', store, failureThreshold: 5 });
-    const b = createBreaker({ name: 'b', store: memoryStore(), failureThreshold: 5 });
+    const b = createBreaker({ name: 'b', store: memoryStore({ counting: 'local' }), failureThreshold: 5 });
     const register = new Registry();
     const stop = collectMetrics({ sources: [a, b], register });
     let { text, series } = await scrape(register);

@@ -72,6 +72,7 @@ describe('redisStore options', () => {
       errors: 0,
       leasesGranted: 0,
       leasesRefused: 0,
+      reported: 0,
     });
     expect(typeof redisStore({ client }).instanceId).toBe('string');
     return store.close();

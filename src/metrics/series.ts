@@ -175,7 +175,7 @@ export const SERIES: readonly Series[] = [
     unit: '{report}',
     help: 'Count reports sent to the fleet by stores counting across it (summed over the stores).',
     store: true,
-    points: (reading, emit) => emit({}, (reading.store as Store).reports),
+    points: (reading, emit) => emit({}, reading.reports),
   },
 ];
 

@@ -29,7 +29,9 @@ export interface Reading {
   /** Transitions so far, by breaker still collected: `[name, from, to, count]`. */
   readonly transitions: readonly (readonly [string, State, State, number])[];
   /** Undefined when no source uses a store. */
-  readonly store: { readonly available: boolean; readonly errors: number; readonly reports: number } | undefined;
+  readonly store: { readonly available: boolean; readonly errors: number } | undefined;
+  /** Count reports the stores sent (counting across the fleet); 0 when no source uses a store. */
+  readonly reports: number;
 }
 
 /** @internal A call's duration, in seconds, for the `durations` histogram. */
@@ -142,19 +144,19 @@ export class Sources {
       }
     }
     let store: Reading['store'];
+    let reports = 0;
     if (this.stores.length > 0) {
       let available = true;
       let errors = 0;
-      let reports = 0;
       for (const s of this.stores) {
         const stats = s.stats();
         available &&= stats.available;
         errors += stats.errors;
         reports += stats.reported ?? 0;
       }
-      store = { available, errors, reports };
+      store = { available, errors };
     }
-    this.cached = { breakers, transitions, store };
+    this.cached = { breakers, transitions, store, reports };
     queueMicrotask(() => {
       this.cached = undefined;
     });

@@ -27,7 +27,7 @@ export interface MemoryStoreOptions {
   /**
    * How failures are counted: `'fleet'`, across every breaker of a name as if one saw every
    * call; `'local'`, each breaker counts its own calls and only transitions are shared.
-   * @default 'local'
+   * @default 'fleet'
    */
   readonly counting?: 'fleet' | 'local' | undefined;
 }
@@ -372,7 +372,7 @@ export function memoryStore(options?: MemoryStoreOptions): MemoryStore {
   if (typeof instanceId !== 'string' || instanceId === '') {
     throw new TypeError(`instanceId must be a non-empty string, got ${describe(instanceId)}`);
   }
-  const counting = o.counting ?? 'local';
+  const counting = o.counting ?? 'fleet';
   if (counting !== 'fleet' && counting !== 'local') {
     throw new RangeError(`counting must be 'fleet' or 'local', got ${describe(counting)}`);
   }

@@ -46,7 +46,7 @@ export interface RedisStoreOptions {
    * How failures are counted: `'fleet'`, across the fleet as if one breaker saw every call
    * (no call waits for it; a healthy fleet sends nothing); `'local'`, each process counts its
    * own calls and only transitions are shared.
-   * @default 'local'
+   * @default 'fleet'
    */
   readonly counting?: 'fleet' | 'local' | undefined;
 }
@@ -100,7 +100,7 @@ export function resolveOptions(options: RedisStoreOptions): ResolvedRedisStoreOp
   if (instanceId.length < 1 || instanceId.length > 256) {
     throw new RangeError(`instanceId must have 1 to 256 characters, got ${show(instanceId)}`);
   }
-  const { counting = 'local' } = options as { counting?: unknown };
+  const { counting = 'fleet' } = options as { counting?: unknown };
   if (counting !== 'local' && counting !== 'fleet') {
     throw new RangeError(`counting must be 'fleet' or 'local', got ${show(counting)}`);
   }
