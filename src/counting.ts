@@ -122,7 +122,7 @@ export function record(c: Counter, gen: number, start: number, probe: Probe | un
       if (w.calls >= c.minimum) decide(c, w);
     } else if (failed && c.run >= c.o.failureThreshold) reopen(c, 'failures', c.attempt);
     // Counting across the fleet: an outcome it wants, unless this one just opened the breaker.
-    if (c.shares > (failed ? 0 : 1) && gen === c.gen) (c.fleet as FleetHooks).tally(failed, slow);
+    if (c.shares > (failed || slow ? 0 : 1) && gen === c.gen) (c.fleet as FleetHooks).tally(failed, slow);
   } else if (s.kind === 'halfOpen' && probe !== undefined) probeSettled(c, s, probe, failed);
 }
 

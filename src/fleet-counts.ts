@@ -36,7 +36,9 @@ export class FleetTally {
     b.shares = 1;
   }
 
-  tally(failed: boolean): void {
+  tally(failed: boolean, slow: boolean): void {
+    // A slow success is no failure in consecutive mode: the fleet wants it only while it counts a run.
+    if (!failed && this.b.shares < 2 && this.b.kind === 'consecutive') return;
     if (this.b.kind === 'consecutive') {
       if (!failed) {
         this.reset = true;
@@ -45,8 +47,8 @@ export class FleetTally {
       else this.lead++;
     }
     this.dirty = true;
-    // A failure of ours starts a run (or a failing window) in the fleet: later successes count.
-    if (failed) this.b.shares = 2;
+    // A failure (or slow call) of ours starts a run (or a failing window) in the fleet: later successes count.
+    if (failed || slow) this.b.shares = 2;
     this.flush();
   }
 
@@ -67,8 +69,10 @@ export class FleetTally {
 
   private share(): void {
     const b = this.b;
-    const failing =
-      this.counting || (this.dirty && (this.lead > 0 || this.tail > 0)) || (b.kind !== 'consecutive' && b.window.failures > 0);
+    const w = b.window;
+    // In rate mode a window holding failures or slow calls keeps reporting; in consecutive mode only the fleet's run counts.
+    const own = b.kind !== 'consecutive' && (w.failures > 0 || w.slowCalls > 0);
+    const failing = this.counting || (this.dirty && (this.lead > 0 || this.tail > 0)) || own;
     b.shares = failing ? 2 : 1;
   }
 

@@ -37,7 +37,7 @@ export interface FleetHooks {
   afterLease(probe: Probe, run: (probe: Probe | undefined) => Promise<unknown>): Promise<unknown>;
   /** Stops following the fleet (a registry let the breaker go). */
   detach(): void;
-  /** Counting across the fleet: an outcome counted while closed, as the breaker's `shares` asks. */
+  /** Counting across the fleet: an outcome counted while closed (a failure or slow call always, a success while `shares` is 2). */
   tally(failed: boolean, slow: boolean): void;
   /** What the breaker last learnt of the fleet's counts (undefined: nothing yet, or counting locally). */
   counts(): FleetCounts | undefined;

@@ -54,8 +54,8 @@ class Fleet implements StoreMember, FleetHooks {
 
   // ---- counting across the fleet -------------------------------------------------------
 
-  tally(failed: boolean): void {
-    this.tallied?.tally(failed);
+  tally(failed: boolean, slow: boolean): void {
+    this.tallied?.tally(failed, slow);
   }
 
   counts(): FleetCounts | undefined {

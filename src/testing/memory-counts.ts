@@ -54,7 +54,7 @@ export class MemoryCounts {
       this.clear(name);
       return { counts: NONE, counting: false, changed: false, open: result.open };
     }
-    const counting = result.counts.failures > 0;
+    const counting = result.counts.failures > 0 || result.counts.slowCalls > 0;
     if (counting) this.failing.add(name);
     else this.failing.delete(name);
     return { counts: result.counts, counting, changed: counting !== was, open: undefined };

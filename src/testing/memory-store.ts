@@ -90,7 +90,7 @@ class Member implements StoreLink {
   private count(report: CountReport): Promise<void> {
     // While the store is unavailable nothing is sent: the breaker counts alone.
     if (!this.store.up) return Promise.resolve();
-    this.store.stat.reported = (this.store.stat.reported ?? 0) + 1;
+    this.store.stat.reported = (this.store.stat.reported as number) + 1;
     return new Promise((resolve) =>
       this.store.later(() => {
         this.store.tallyOf(this, report);
@@ -172,7 +172,7 @@ class Store implements MemoryStore {
     }
     const tell = (other: Member) => other.member.fleetCounts?.(counted.counts, counted.counting);
     if (!counted.changed) tell(m);
-    else for (const other of this.byName.get(name) ?? []) tell(other);
+    else for (const other of this.byName.get(name) as Set<Member>) tell(other);
   }
 
   attach(member: StoreMember): StoreLink {

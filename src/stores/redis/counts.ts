@@ -80,7 +80,7 @@ export function countArgs(report: CountReport, quorum: number): [op: string, arg
 /** Hands a member the fleet's counts; nothing may escape into the store. */
 export function tell(member: StoreMember, counts: FleetCounts): void {
   try {
-    member.fleetCounts?.(counts, counts.failures > 0);
+    member.fleetCounts?.(counts, counts.failures > 0 || counts.slowCalls > 0);
   } catch {
     // The breaker reports its own listeners' errors.
   }

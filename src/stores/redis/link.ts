@@ -107,7 +107,7 @@ export function linkOf(ctx: LinkContext, entry: Entry): StoreLink {
 function sendReport(ctx: LinkContext, entry: Entry, report: CountReport): Promise<void> {
   if (!entry.attached || !ctx.up()) return Promise.resolve();
   const [op, args] = countArgs(report, ctx.quorum);
-  ctx.counts.reported = (ctx.counts.reported ?? 0) + 1;
+  ctx.counts.reported = (ctx.counts.reported as number) + 1;
   const task = ctx.runner.run(entry.keys, entry.name, op, args, parseCountReply).then(
     (reply) => {
       if (reply.fleet.state === 'closed') tell(entry.member, reply.counts);

@@ -92,7 +92,7 @@ end
 local counts = nil
 -- Counting across the fleet. The run (consecutive mode): '#' its length, '#p' its processes,
 -- 'i:<instance>' each process's failures in it; the reports (rate mode): 'i:<instance>' = 'calls,failures,slow,expiry',
--- '#' 1 while their sum holds failures. Both expire; a transition deletes them. When the fleet
+-- '#' 1 while their sum holds failures or slow calls. Both expire; a transition deletes them. When the fleet
 -- starts or stops counting failures, every process is told on the channel.
 local function countMessage(c)
   redis.call('PUBLISH', channel, '{"v":1,"n":' .. cjson.encode(name) .. ',"k":[' .. num(c[1]) .. ',' .. num(c[2]) ..
@@ -152,7 +152,7 @@ local function windowOp()
   if F.state ~= 'closed' then return { 0, 0, 0, 0 } end
   local c = { C, Fs, S, P }
   local counting = 0
-  if Fs > 0 then counting = 1 end
+  if Fs > 0 or S > 0 then counting = 1 end
   if counting ~= was then
     redis.call('HSET', reports, '#', counting)
     countMessage(c)
