@@ -31,7 +31,7 @@ describe('redisStore on a three-primary Redis Cluster', () => {
     expect(slots.size).toBe(names.length);
   });
 
-  test.each(KINDS)('with $name: scripts are accepted and a transition reaches another store', async (kind) => {
+  test.each(KINDS)('with $name: scripts are accepted; a transition, and an opening on counts, reach another store', async (kind) => {
     const prefix = `${kind.name.replace(/\W/g, '')}:`;
     const stores: RedisStore[] = [];
     for (const instanceId of ['a', 'b']) {
@@ -51,6 +51,23 @@ describe('redisStore on a three-primary Redis Cluster', () => {
       const link = a.attach(x);
       b.attach(y);
       await until(() => x.adopted.length > 0 && y.adopted.length > 0, 10_000, 'first sync');
+      // Counting across the fleet: a run of failures that reaches its threshold opens the fleet in the name's slot.
+      const run = {
+        kind: 'run',
+        lead: 2,
+        reset: false,
+        tail: 0,
+        threshold: 2,
+        retryAfterMs: 60_000,
+        attempt: 1,
+        keepMs: 60_000,
+      } as const;
+      await link.report?.(run);
+      await until(
+        () => y.adopted.some((e) => e.remote && e.fleet.state === 'open' && e.fleet.reason === 'failures'),
+        10_000,
+        `${name} opened`,
+      );
       // The subscription may still be on its way: publish until the other store hears it.
       await until(
         async () => {
@@ -63,7 +80,7 @@ describe('redisStore on a three-primary Redis Cluster', () => {
       );
       expect(await link.lease(1000)).toBe(false);
     }
-    expect(a.stats()).toMatchObject({ available: true, errors: 0, leasesRefused: names.length });
+    expect(a.stats()).toMatchObject({ available: true, errors: 0, leasesRefused: names.length, reported: names.length });
     // Each name reached b by a message, or by the resynchronization that follows b's subscription.
     expect(b.stats().applied).toBeGreaterThan(0);
   });

@@ -2,7 +2,16 @@ import { Redis } from 'ioredis';
 import { createClient } from 'redis';
 import { countArgs, parseCountMessage, parseCountReply } from '../../src/stores/redis/counts.js';
 import { redisStore } from '../../src/stores/redis/index.js';
-import { encodeName, keysOf, parseMessage, parseReply, transitionArgs } from '../../src/stores/redis/protocol.js';
+import {
+  channelOf,
+  encodeName,
+  keysOf,
+  parseMessage,
+  parseNames,
+  parseReply,
+  transitionArgs,
+} from '../../src/stores/redis/protocol.js';
+import { undelivered } from '../../src/stores/redis/undelivered.js';
 
 describe('redisStore options', () => {
   // Clients that never connect: options are checked before anything is sent.
@@ -39,7 +48,7 @@ describe('redisStore options', () => {
     expect(make).toThrow(message);
   });
 
-  test('on() takes known events and functions only', () => {
+  test('on() takes known events and functions only', async () => {
     // A client whose duplicate never connects: nothing leaves the process.
     const client = {
       status: 'wait',
@@ -58,6 +67,11 @@ describe('redisStore options', () => {
     };
     const store = redisStore({ client, instanceId: 'me' });
     expect(store.instanceId).toBe('me');
+    // Not connected: a count report is dropped at once (the breaker counts alone meanwhile).
+    const link = store.attach({ name: 'x', halfOpenMaxCalls: 1, adopt: () => undefined, local: () => undefined });
+    const report = { kind: 'run', lead: 1, reset: false, tail: 0, threshold: 5, retryAfterMs: 1, attempt: 1, keepMs: 1 } as const;
+    await expect(link.report?.(report)).resolves.toBeUndefined();
+    link.detach();
     expect(() => store.on('nope' as never, () => undefined)).toThrow("event must be 'available' or 'unavailable', got nope");
     expect(() => store.on('available', 'x' as never)).toThrow('handler must be a function, got string');
     const off = store.on('available', () => undefined);
@@ -95,6 +109,23 @@ describe('redis protocol', () => {
       'p:{a%3ab}:run',
       'p:{a%3ab}:reports',
     ]);
+  });
+
+  test('undelivered transitions are named, a few in the message and all in names', () => {
+    expect(undelivered(['a'], 'down').message).toContain('the latest transition of breaker "a" could not');
+    const many = ['n'.repeat(50), 'b', 'c', 'd', 'e', 'f', 'g'];
+    const error = undelivered(many, 'down');
+    expect(error.message).toContain(`7 breakers "${'n'.repeat(40)}...", "b", "c", "d", "e" and 2 more`);
+    expect(error.names).toEqual(many);
+    expect(error.cause).toBe('down');
+  });
+
+  test('the names index reply keeps names only', () => {
+    expect(parseNames([['a', '1', 5, '2', 'b', '3'], '1000'])).toEqual({ names: ['a', 'b'], now: 1000 });
+    expect(() => parseNames([['a', '1'], 'x'])).toThrow(TypeError);
+    expect(() => parseNames(['a', '1000'])).toThrow(TypeError);
+    expect(channelOf('p:')).toBe('p:events');
+    expect(channelOf('p:', 3)).toBe('p:events:db3');
   });
 
   test('count messages, replies and arguments are validated strictly', () => {

@@ -105,3 +105,26 @@ it('quorum 2 in rate mode: failures from one process alone never open the fleet'
   await settle();
   expect([b.state, c.state]).toEqual(['open', 'open']);
 });
+
+it('rate mode: at most one report per period, and a window below the thresholds never opens', async () => {
+  const { clock, store, breakers, settle } = fleetOf(2, { window: { size: 10 }, minimumCalls: 4, failureRateThreshold: 0.5 });
+  const [a, b] = breakers;
+  await settle();
+  await fail(a);
+  await settle();
+  await a.execute(() => 'ok');
+  await settle();
+  // The same period: the success waits for a later outcome.
+  expect(store.stats().reported).toBe(1);
+  clock.advance(1000);
+  for (let i = 0; i < 3; i++) {
+    await b.execute(() => 'ok');
+    await settle();
+    clock.advance(1000);
+  }
+  await a.execute(() => 'ok');
+  await settle();
+  // 6 calls, 1 failure: enough calls, too few failures, no slow calls counted.
+  expect(a.stats().fleet).toEqual({ calls: 6, failures: 1, slowCalls: 0, instances: 2 });
+  expect([a.state, b.state]).toEqual(['closed', 'closed']);
+});
