@@ -3,7 +3,7 @@
 import { createBreaker, exponentialBackoff, isCircuitOpenError, wrap } from 'tripswitch';
 import { circuitBreaker } from 'tripswitch/express';
 import { guardFetch } from 'tripswitch/fetch';
-import { type RedisStore, redisStore } from 'tripswitch/redis';
+import { type IoredisClient, type RedisStore, redisStore } from 'tripswitch/redis';
 import { manualClock } from 'tripswitch/testing';
 
 const clock = manualClock();
@@ -22,6 +22,6 @@ wrap(async (text: string) => text.length, { fallback: () => 'none' });
 // @ts-expect-error maxKeys goes with key
 circuitBreaker({ maxKeys: 10 });
 export const perRoute = circuitBreaker({ key: (req) => req.path, maxKeys: 10 }).registry;
-// The Redis store types without ioredis or redis installed: the client is checked at run time.
-export const shared = (client: object): RedisStore => redisStore({ client, quorum: 2, timeoutMs: 100 });
-createBreaker({ name: 'payments', store: shared({}) }).stats();
+// The Redis store types without ioredis or redis installed: the client is described by its shape.
+export const shared = (client: IoredisClient): RedisStore => redisStore({ client, quorum: 2, timeoutMs: 100, counting: 'fleet' });
+export const fleet = (client: IoredisClient) => createBreaker({ name: 'payments', store: shared(client) }).stats().fleet;
