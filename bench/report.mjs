@@ -192,7 +192,7 @@ function fleet(r, env) {
   const cost = r.rows
     .filter((row) => row.id.endsWith('-store'))
     .map((row) => {
-      const ref = row.id.replace('-store', '');
+      const ref = row.ref ?? row.id.replace('-store', '');
       return [row.label, x(row.ratios[ref]), range(row.ratios[ref])];
     });
   const { propagation: p, probes, outage } = r;
@@ -227,7 +227,48 @@ function fleet(r, env) {
     'During a Redis outage (SIGKILL), 20,000 closed-state calls with a transition every 500 calls, against the same without a store: call latency and heap growth after gc().',
     '',
     table(['', 'p50', 'p99', 'heap growth'], outageRows),
+    ...countingSection(r),
   ].join('\n');
+}
+
+/** Counting across the fleet: commands by failure rate, and the two detection scenarios. */
+function countingSection(r) {
+  if (r.commandsByRate === undefined || r.detection === undefined) return [];
+  const commands = Object.entries(r.commandsByRate).map(([rate, { local, fleet }]) => [
+    rate,
+    `${fleet.commands} (${fleet.scripts} scripts, ${fleet.reports} count reports)`,
+    `${local.commands} (${local.scripts} scripts)`,
+  ]);
+  const { consecutive, rate, watchMs } = r.detection;
+  const seconds = (ms) => (ms === null ? `never (watched ${watchMs / 1000} s)` : `${(ms / 1000).toFixed(1)} s`);
+  return [
+    '',
+    '#### Counting across the fleet',
+    '',
+    'Redis commands (INFO total_commands_processed, which counts a script with every command it runs; the scripts themselves from INFO commandstats) for 10,000 calls over 4 processes (stores on clients of their own, each making 2,500 calls about 1 ms apart), consecutive mode, `failureThreshold` 5:',
+    '',
+    table(['failures', "counting 'fleet'", "counting 'local'"], commands),
+    '',
+    'Detection, the upstream dying for every process at once (real processes, a real Redis):',
+    '',
+    table(
+      ['scenario', "counting 'fleet'", "counting 'local'", 'no store'],
+      [
+        [
+          'consecutive: 8 processes, a call every 20 ms each, threshold 5: calls reaching the dead upstream',
+          String(consecutive.fleet),
+          String(consecutive.local),
+          String(consecutive.none),
+        ],
+        [
+          'rate: 12 processes, a call per second each, 10 s window, minimumCalls 20, 50 %: time until every process rejects',
+          seconds(rate.fleet),
+          seconds(rate.local),
+          seconds(rate.none),
+        ],
+      ],
+    ),
+  ];
 }
 
 function environment(env) {

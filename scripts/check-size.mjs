@@ -16,21 +16,23 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
  * measured size (an adapter bundles the part of the core it uses), so that growth is a
  * decision rather than an accident. The root entry's target of 2.5 KB is not met yet: see
  * docs/benchmarks.md for the figure and its causes; its budget guards against growth meanwhile.
+ * Counting across the fleet raised them: its glue travels with `joinFleet` (the root and every
+ * store), its reports and script with the stores, its series with the metrics entries.
  */
 export const BUDGETS = {
-  '.': 10040,
-  './testing': 3140,
-  './express': 9735,
-  './koa': 9790,
-  './hono': 9885,
-  './fetch': 9410,
-  './fastify': 10310,
-  './axios': 9975,
-  './redis': 8445,
-  './prometheus': 3955,
-  './opentelemetry': 3490,
+  '.': 10670,
+  './testing': 4530,
+  './express': 9830,
+  './koa': 9885,
+  './hono': 9980,
+  './fetch': 9505,
+  './fastify': 10395,
+  './axios': 10065,
+  './redis': 10780,
+  './prometheus': 4280,
+  './opentelemetry': 3815,
   // The page (HTML, CSS and script, about 4.5 KB of it gzipped on its own) is most of it.
-  './dashboard': 9370,
+  './dashboard': 9385,
 };
 
 /**
@@ -50,8 +52,8 @@ export const PARTS = [
 
 /** Budgets for the parts of ours, in bytes, min+gzip, a little above their measured size. */
 export const PART_BUDGETS = {
-  'createBreaker alone': 8030,
-  'wrap alone': 8160,
+  'createBreaker alone': 8130,
+  'wrap alone': 8250,
 };
 
 /** Node builtins and the optional peers (frameworks, Redis clients, metrics libraries) stay out of the bundle: they are not ours to ship. */

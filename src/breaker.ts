@@ -18,6 +18,7 @@ import {
   observe,
   openNow,
   release,
+  resetFor,
 } from './machine.js';
 import type { BreakerOptions } from './options.js';
 import { knownKeys, optionsObject, type Resolved, resolveOptions } from './options.js';
@@ -26,7 +27,7 @@ import { ManualPermit } from './permit.js';
 import type { Checked } from './rules.js';
 import { type BreakerSnapshot, parseSnapshot, SNAPSHOT_VERSION } from './snapshot.js';
 import type { State } from './state.js';
-import type { BreakerStats, TotalStats } from './stats.js';
+import type { BreakerStats, FleetCounts, TotalStats } from './stats.js';
 import type { BreakerStore } from './store.js';
 import type { Breaker, CallContext, ExecuteOptions, Fallback, Guarded, Permit } from './types.js';
 import { SinceClose } from './windows/consecutive.js';
@@ -35,7 +36,7 @@ import { TimeWindow } from './windows/time.js';
 import type { Window } from './windows/window.js';
 
 /** What the fleet glue a store brings may do to its breaker (see `Rooms`). */
-const ROOMS: Rooms = { observe, moveTo, isolate, disable, release, CLOSED, admitted, reject, retryAfter };
+const ROOMS: Rooms = { observe, moveTo, isolate, disable, release, CLOSED, admitted, reject, retryAfter, resetFor };
 
 /**
  * @internal The breaker: the fields its rooms share, and the public methods, each handing
@@ -70,6 +71,7 @@ export class CircuitBreaker implements Breaker, Gate {
   plain: PlainHandlers | undefined;
   private lastRaw = 0;
   readonly fleet: FleetHooks | undefined;
+  shares = 0;
   refusedFor = 0;
   readonly onMove: ((breaker: Machine, to: State) => void) | undefined;
 
@@ -193,7 +195,14 @@ export class CircuitBreaker implements Breaker, Gate {
         slowCallRate: w.calls === 0 ? 0 : w.slowCalls / w.calls,
       },
       totals: this.totals(),
+      ...this.fleetCounts(),
     };
+  }
+
+  /** With a store counting across the fleet, what the breaker last learnt of the fleet's counts. */
+  private fleetCounts(): { fleet?: FleetCounts } {
+    const fleet = this.fleet?.counts();
+    return fleet === undefined ? {} : { fleet: { ...fleet } };
   }
 
   on(type: EventType | '*', handler: (...args: never[]) => void): () => void {

@@ -1,4 +1,5 @@
 import { BIT } from './events.js';
+import type { FleetHooks } from './fleet-hooks.js';
 import { CLOSED, type HalfOpen, type Machine, moveTo, release, reopen } from './machine.js';
 import { FAILURE, IGNORED, type Outcome, type Probe, SUCCESS } from './outcome.js';
 import type { Window } from './windows/window.js';
@@ -29,6 +30,12 @@ export interface Counter extends Machine {
   readonly minimum: number;
   /** The plain handlers of the current generation, once made. */
   plain: PlainHandlers | undefined;
+  /**
+   * What the fleet counts of this breaker's outcomes, set by the fleet glue: 0 nothing (no
+   * store, or one counting locally), 1 its failures, 2 every outcome (the fleet is counting
+   * failures now). One field read is all a success pays for it.
+   */
+  shares: number;
 }
 
 /**
@@ -106,13 +113,16 @@ export function record(c: Counter, gen: number, start: number, probe: Probe | un
   if (gen !== c.gen) return;
   const w = c.window;
   const kind = c.kind;
-  w.record(kind === 'time' ? c.now() : 0, failed, c.timed && durationMs >= (c.o.slowCallDurationMs as number));
+  const slow = c.timed && durationMs >= (c.o.slowCallDurationMs as number);
+  w.record(kind === 'time' ? c.now() : 0, failed, slow);
   c.run = failed ? c.run + 1 : 0;
   const s = c.s;
   if (s.kind === 'closed') {
     if (kind !== 'consecutive') {
       if (w.calls >= c.minimum) decide(c, w);
     } else if (failed && c.run >= c.o.failureThreshold) reopen(c, 'failures', c.attempt);
+    // Counting across the fleet: an outcome it wants, unless this one just opened the breaker.
+    if (c.shares > (failed || slow ? 0 : 1) && gen === c.gen) (c.fleet as FleetHooks).tally(failed, slow);
   } else if (s.kind === 'halfOpen' && probe !== undefined) probeSettled(c, s, probe, failed);
 }
 
@@ -135,6 +145,8 @@ function succeeded(c: Counter, gen: number): void {
   c.run = 0;
   // A success opens no breaker in consecutive mode; in rate mode the window may now hold enough calls.
   if (kind !== 'consecutive' && w.calls >= c.minimum && c.s.kind === 'closed') decide(c, w);
+  // Only while the fleet is counting failures does it want successes.
+  if (c.shares > 1 && gen === c.gen && c.s.kind === 'closed') (c.fleet as FleetHooks).tally(false, false);
 }
 
 // Kept apart from `record`, so that the common outcome stays small enough for V8 to inline.

@@ -2,6 +2,7 @@ import type { CircuitOpenError } from './errors.js';
 import type { CloseReason, OpenReason } from './events.js';
 import type { Probe } from './outcome.js';
 import type { State } from './state.js';
+import type { FleetCounts } from './stats.js';
 
 /** @internal Where a transition came from, when another instance of the fleet made it. */
 export interface Origin {
@@ -36,4 +37,8 @@ export interface FleetHooks {
   afterLease(probe: Probe, run: (probe: Probe | undefined) => Promise<unknown>): Promise<unknown>;
   /** Stops following the fleet (a registry let the breaker go). */
   detach(): void;
+  /** Counting across the fleet: an outcome counted while closed (a failure or slow call always, a success while `shares` is 2). */
+  tally(failed: boolean, slow: boolean): void;
+  /** What the breaker last learnt of the fleet's counts (undefined: nothing yet, or counting locally). */
+  counts(): FleetCounts | undefined;
 }

@@ -1,10 +1,12 @@
 import type { Gate } from './admission.js';
 import type { CircuitOpenError } from './errors.js';
 import type { CloseReason, OpenReason } from './events.js';
+import { FleetTally } from './fleet-counts.js';
 import type { FleetHooks, Origin } from './fleet-hooks.js';
 import { follow, type Rooms } from './follow.js';
 import type { Probe } from './outcome.js';
 import type { State } from './state.js';
+import type { FleetCounts } from './stats.js';
 import type { BreakerStore, FleetCandidate, FleetGlue, FleetState, StoreLink, StoreMember, Transition } from './store.js';
 
 /** @internal What a breaker hands its store's `join`: itself, and its rooms' functions. */
@@ -36,6 +38,8 @@ class Fleet implements StoreMember, FleetHooks {
 
   private readonly breaker: Gate;
   private readonly rooms: Rooms;
+  /** With a store counting across the fleet: the breaker's share in it. */
+  private readonly tallied: FleetTally | undefined;
 
   constructor(joining: Joining, store: BreakerStore) {
     const breaker = joining.breaker;
@@ -44,12 +48,29 @@ class Fleet implements StoreMember, FleetHooks {
     this.name = breaker.name;
     this.halfOpenMaxCalls = breaker.o.halfOpenMaxCalls;
     this.link = store.attach(this);
+    const report = this.link.report;
+    this.tallied = report === undefined ? undefined : new FleetTally(breaker, this.rooms, report);
+  }
+
+  // ---- counting across the fleet -------------------------------------------------------
+
+  tally(failed: boolean, slow: boolean): void {
+    this.tallied?.tally(failed, slow);
+  }
+
+  counts(): FleetCounts | undefined {
+    return this.tallied?.counts;
+  }
+
+  fleetCounts(counts: FleetCounts, counting: boolean): void {
+    if (this.breaker.s.kind === 'closed') this.tallied?.learn(counts, counting);
   }
 
   // ---- the state machine's side --------------------------------------------------------
 
   moved(state: State, reason: OpenReason | CloseReason | undefined, retryAfterMs: number, attempt: number): void {
     this.refusedUntil = undefined;
+    this.tallied?.moved();
     if (this.origin !== undefined || state === 'halfOpen') return;
     const transition: Transition = { state, reason, retryAfterMs, attempt };
     this.mine = transition;
@@ -59,8 +80,9 @@ class Fleet implements StoreMember, FleetHooks {
   adopt(fleet: FleetState, remote: boolean): void {
     if (!(fleet.epoch > this.epoch)) return;
     this.epoch = fleet.epoch;
+    // A transition this breaker did not make (as the fleet's opening on its counts) is taken up as remote.
+    this.origin = remote || this.mine === undefined ? { remote: true, instance: fleet.instance } : undefined;
     this.mine = undefined;
-    this.origin = remote ? { remote: true, instance: fleet.instance } : undefined;
     try {
       follow(this.breaker, fleet, this.rooms);
     } finally {

@@ -1,6 +1,6 @@
 import type { admitted, reject, retryAfter } from './admission.js';
 import type { OpenReason } from './events.js';
-import type { CLOSED, disable, Inner, isolate, Machine, moveTo, observe, release } from './machine.js';
+import type { CLOSED, disable, Inner, isolate, Machine, moveTo, observe, release, resetFor } from './machine.js';
 import type { FleetState } from './store.js';
 
 const OPEN_REASONS: readonly string[] = ['failures', 'failureRate', 'slowCallRate', 'probeFailed', 'manual'];
@@ -21,6 +21,7 @@ export interface Rooms {
   readonly admitted: typeof admitted;
   readonly reject: typeof reject;
   readonly retryAfter: typeof retryAfter;
+  readonly resetFor: typeof resetFor;
 }
 
 /**

@@ -12,9 +12,10 @@ export { createRegistry } from './registry.js';
 export type { Checked } from './rules.js';
 export type { BreakerSnapshot } from './snapshot.js';
 export type { State } from './state.js';
-export type { BreakerStats, TotalStats, WindowStats } from './stats.js';
+export type { BreakerStats, FleetCounts, TotalStats, WindowStats } from './stats.js';
 export type {
   BreakerStore,
+  CountReport,
   FleetCandidate,
   FleetGlue,
   FleetState,

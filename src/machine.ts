@@ -82,8 +82,8 @@ export function release(m: Machine, probe: Probe): void {
   if (i >= 0) s.running.splice(i, 1);
 }
 
-/** `resetTimeoutMs(attempt)`; a function that throws or returns nonsense is reported, and the default used. */
-function resetFor(m: Machine, attempt: number): number {
+/** @internal `resetTimeoutMs(attempt)`; a function that throws or returns nonsense is reported, and the default used. */
+export function resetFor(m: Machine, attempt: number): number {
   const reset = m.o.resetTimeoutMs;
   if (typeof reset === 'number') return reset;
   let ms: unknown;

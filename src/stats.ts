@@ -52,6 +52,30 @@ export interface TotalStats {
 }
 
 /**
+ * What the fleet has counted of a breaker's calls, as a process last learnt it: in rate mode
+ * the sum of the live processes' windows; in consecutive mode the fleet's run of failures
+ * (`calls` equals `failures`). `instances`: the processes whose figures make it up.
+ *
+ * @example
+ * ```ts
+ * import type { FleetCounts } from 'tripswitch';
+ *
+ * const counts: FleetCounts = { calls: 120, failures: 60, slowCalls: 0, instances: 12 };
+ * console.log(counts.failures / counts.calls); // 0.5
+ * ```
+ */
+export interface FleetCounts {
+  /** Calls counted (consecutive mode: the run's failures). */
+  readonly calls: number;
+  /** Failures among them. */
+  readonly failures: number;
+  /** Slow calls among them (rate mode). */
+  readonly slowCalls: number;
+  /** The processes whose figures make up these counts. */
+  readonly instances: number;
+}
+
+/**
  * A breaker's state and counters at one moment.
  *
  * @example
@@ -77,4 +101,9 @@ export interface BreakerStats {
   window: WindowStats;
   /** Counters since the breaker was made (or since the snapshot it was restored from). */
   totals: TotalStats;
+  /**
+   * With a store counting across the fleet: what the breaker last learnt of the fleet's
+   * counts. Absent when it knows nothing yet or counts locally.
+   */
+  fleet?: FleetCounts | undefined;
 }

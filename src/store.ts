@@ -1,5 +1,6 @@
 import type { CloseReason, OpenReason } from './events.js';
 import type { State } from './state.js';
+import type { FleetCounts } from './stats.js';
 
 /**
  * A breaker's state as the fleet holds it. The store keeps one per breaker name.
@@ -52,6 +53,62 @@ export interface Transition {
 }
 
 /**
+ * What a breaker counting across the fleet tells its store, through {@link StoreLink.report}:
+ * in consecutive mode (`run`) its outcomes since its last report, in rate mode (`window`) its
+ * window's figures; with what the fleet needs to decide on them. Never awaited by a call.
+ *
+ * @example
+ * ```ts
+ * import type { CountReport } from 'tripswitch';
+ *
+ * const threeFailures: CountReport = {
+ *   kind: 'run', lead: 3, reset: false, tail: 0, threshold: 5, retryAfterMs: 30_000, attempt: 1, keepMs: 30_000,
+ * };
+ * ```
+ */
+export type CountReport =
+  | {
+      /** Consecutive mode: the outcomes since the last report, as a run. */
+      readonly kind: 'run';
+      /** Failures before the report's first success (all of them when it has none). */
+      readonly lead: number;
+      /** Whether a success was counted: the fleet's run starts again from `tail`. */
+      readonly reset: boolean;
+      /** Failures after the report's last success. */
+      readonly tail: number;
+      /** The run that opens the fleet (`failureThreshold`). */
+      readonly threshold: number;
+      /** The open period if it opens, in milliseconds. */
+      readonly retryAfterMs: number;
+      /** The attempt of that open period. */
+      readonly attempt: number;
+      /** How long the fleet keeps the run with no new report, in milliseconds. */
+      readonly keepMs: number;
+    }
+  | {
+      /** Rate mode: the window's figures. */
+      readonly kind: 'window';
+      /** The window's calls. */
+      readonly calls: number;
+      /** Failures among them. */
+      readonly failures: number;
+      /** Slow calls among them. */
+      readonly slowCalls: number;
+      /** The calls the fleet's window must hold before a decision (`minimumCalls`). */
+      readonly minimumCalls: number;
+      /** `failureRateThreshold`. */
+      readonly failureRate: number;
+      /** `slowCallRateThreshold`, or a number above 1 when slow calls are not counted. */
+      readonly slowCallRate: number;
+      /** The open period if it opens, in milliseconds. */
+      readonly retryAfterMs: number;
+      /** The attempt of that open period. */
+      readonly attempt: number;
+      /** How long this report counts, in milliseconds (the window's duration). */
+      readonly keepMs: number;
+    };
+
+/**
  * What a store sees of a breaker attached to it. The breaker implements it; a store calls
  * `adopt` with the fleet's state, never on the call path of the breaker.
  *
@@ -91,6 +148,12 @@ export interface StoreMember {
         readonly epoch: number;
       }
     | undefined;
+  /**
+   * Fleet counting: what the fleet has counted of this name, and whether it is counting
+   * failures now (a run or a failing window is going: the breaker then reports its
+   * successes and windows too). Optional: a breaker implements it, a store calls it.
+   */
+  fleetCounts?(counts: FleetCounts, counting: boolean): void;
 }
 
 /**
@@ -121,6 +184,12 @@ export interface StoreLink {
   probeDone(outcome: 'success' | 'ignore'): void;
   /** Stops following the fleet. */
   detach(): void;
+  /**
+   * Present when the store counts failures across the fleet (`counting: 'fleet'`): sends a
+   * breaker's counts. Resolves once the store answered or gave up; never rejects. While the
+   * store is unavailable nothing is sent (the breaker counts alone meanwhile).
+   */
+  readonly report?: ((report: CountReport) => Promise<void>) | undefined;
 }
 
 /**
@@ -148,6 +217,8 @@ export interface StoreStats {
   leasesGranted: number;
   /** Probe leases refused to breakers here. */
   leasesRefused: number;
+  /** Counting across the fleet: count reports sent to the fleet (absent when the store counts locally). */
+  reported?: number | undefined;
 }
 
 /**

@@ -31,6 +31,8 @@ export const perRoute = circuitBreaker({ key: (req) => req.path, maxKeys: 10 }).
 export const shared = (client: IoredisClient | NodeRedisClient): RedisStore => redisStore({ client, quorum: 2, timeoutMs: 100 });
 declare const someClient: IoredisClient;
 createBreaker({ name: 'payments', store: shared(someClient) }).stats();
+export const fleet = (client: IoredisClient) =>
+  createBreaker({ name: 'payments', store: redisStore({ client, counting: 'fleet' }) }).stats().fleet;
 // @ts-expect-error a URL is not a client
 redisStore({ client: 'redis://localhost:6379' });
 // The Fastify plugin (with its route opt-out typed) and the axios guard.

@@ -10,11 +10,13 @@ export type Command =
       cmd: 'make';
       name: string;
       quorum?: number;
+      counting?: 'fleet' | 'local';
       options?: Omit<BreakerOptions, 'resetTimeoutMs'> & { resetTimeoutMs?: number | number[] };
     }
   | { cmd: 'call'; name: string; url: string }
   | { cmd: 'hammer'; name: string; url: string; forMs: number; everyMs: number }
   | { cmd: 'state'; name: string }
+  | { cmd: 'stats'; name: string }
   | { cmd: 'manual'; name: string; action: 'isolate' | 'close' | 'open' | 'disable' }
   | { cmd: 'store' }
   | { cmd: 'exit' };
@@ -47,15 +49,16 @@ async function connect(): Promise<{ client: unknown; quit(): Promise<unknown> }>
 
 async function main(): Promise<void> {
   const { client, quit } = await connect();
-  const stores = new Map<number, RedisStore>();
+  const stores = new Map<string, RedisStore>();
   const storeEvents: string[] = [];
-  const storeFor = (quorum: number): RedisStore => {
-    let store = stores.get(quorum);
+  const storeFor = (quorum: number, counting: 'fleet' | 'local' | undefined): RedisStore => {
+    const prefix = counting === undefined ? `fleet-q${quorum}:` : `fleet-q${quorum}-${counting}:`;
+    let store = stores.get(prefix);
     if (store === undefined) {
-      store = redisStore({ client: client as never, quorum, prefix: `fleet-q${quorum}:`, timeoutMs: 250 });
+      store = redisStore({ client: client as never, quorum, prefix, timeoutMs: 250, counting });
       store.on('unavailable', () => storeEvents.push('unavailable'));
       store.on('available', () => storeEvents.push('available'));
-      stores.set(quorum, store);
+      stores.set(prefix, store);
     }
     return store;
   };
@@ -90,7 +93,7 @@ async function main(): Promise<void> {
           resetTimeoutMs: reset,
           name: message.name,
           clock,
-          store: storeFor(message.quorum ?? 1),
+          store: storeFor(message.quorum ?? 1, message.counting),
         });
         b.on('stateChange', (event) => send({ type: 'event', event }));
         breakers.set(message.name, b);
@@ -117,6 +120,8 @@ async function main(): Promise<void> {
         const stats = get(message.name).stats();
         return reply({ state: stats.state, retryAfterMs: stats.retryAfterMs });
       }
+      case 'stats':
+        return reply({ stats: get(message.name).stats() });
       case 'manual':
         get(message.name)[message.action]();
         return reply({});

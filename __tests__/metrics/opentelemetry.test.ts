@@ -58,10 +58,14 @@ describe('instrumentMetrics: the same figures as Prometheus for the same calls',
 
   it('instruments carry their kind, unit and description', async () => {
     const otel = otelSetup();
-    const breaker = createBreaker({ name: 'b', store: memoryStore(), failureThreshold: 1 });
-    const stop = instrumentMetrics({ sources: [breaker], meter: otel.meter, durations: true });
+    const store = memoryStore({ counting: 'fleet' });
+    const breaker = createBreaker({ name: 'b', store, failureThreshold: 2 });
+    const tripped = createBreaker({ name: 'c', store, failureThreshold: 1 });
+    const stop = instrumentMetrics({ sources: [breaker, tripped], meter: otel.meter, durations: true });
     await succeed(breaker);
     await fail(breaker);
+    await fail(tripped);
+    await store.flush();
     const collected = await otel.collect();
     const descriptors = new Map(collected.scopeMetrics.flatMap((s) => s.metrics).map((m) => [m.descriptor.name, m]));
     expect([...descriptors.keys()].sort()).toEqual([...SERIES.map((s) => s.otel), DURATION.otel].sort());

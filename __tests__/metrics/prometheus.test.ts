@@ -289,6 +289,29 @@ describe('collectMetrics: store series', () => {
     stop();
   });
 
+  it('counting across the fleet: the fleet counts each breaker learnt and the reports sent, promtool-clean', async () => {
+    const store = memoryStore();
+    const a = createBreaker({ name: 'a', store, failureThreshold: 5 });
+    const b = createBreaker({ name: 'b', store: memoryStore({ counting: 'local' }), failureThreshold: 5 });
+    const register = new Registry();
+    const stop = collectMetrics({ sources: [a, b], register });
+    let { text, series } = await scrape(register);
+    expect(promtool(text)).toBe('');
+    expect(series.get('tripswitch_fleet_failures{name="a"}')).toBeUndefined();
+    expect(series.get('tripswitch_store_reports_total')).toBe(0);
+    await fail(a, 2);
+    await fail(b, 2);
+    await store.flush();
+    ({ text, series } = await scrape(register));
+    expect(promtool(text)).toBe('');
+    expect(['calls', 'failures', 'slow_calls', 'instances'].map((f) => series.get(`tripswitch_fleet_${f}{name="a"}`))).toEqual([
+      2, 2, 0, 1,
+    ]);
+    expect(series.get('tripswitch_fleet_failures{name="b"}')).toBeUndefined();
+    expect(series.get('tripswitch_store_reports_total')).toBe(2);
+    stop();
+  });
+
   it('transitions made elsewhere in the fleet (remote) are counted', async () => {
     const store = memoryStore();
     const elsewhere = createBreaker({ name: 'x', store });

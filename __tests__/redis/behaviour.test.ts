@@ -1,6 +1,7 @@
 import { systemClock } from '../../src/index.js';
 import { type RedisStore, redisStore } from '../../src/stores/redis/index.js';
-import { fleetBehaviour } from '../store/behaviour.js';
+import { type FleetFactory, fleetBehaviour } from '../store/behaviour.js';
+import { fleetCounting } from '../store/counting.js';
 import { KINDS, type TestClient } from './clients.js';
 import { cli, type RedisServer, sleep, startRedis } from './server.js';
 
@@ -20,14 +21,14 @@ let fleets = 0;
 // Each breaker a test makes is a process of its own: its own store and client (round robin
 // over four), all on one real Redis. Time is real: a unit of 100 ms.
 for (const kind of KINDS.slice(0, 2)) {
-  fleetBehaviour(`redisStore with ${kind.name}`, async ({ quorum }) => {
+  const redisFleet: FleetFactory = async ({ quorum, counting }) => {
     const prefix = `fleet${++fleets}:`;
     const clients: TestClient[] = [];
     const stores: RedisStore[] = [];
     for (let i = 0; i < PROCESSES; i++) {
       const c = await kind.connect(server.port);
       clients.push(c);
-      stores.push(redisStore({ client: c.client, prefix, quorum, instanceId: `p${i}`, timeoutMs: 1000 }));
+      stores.push(redisStore({ client: c.client, prefix, quorum, counting, instanceId: `p${i}`, timeoutMs: 1000 }));
     }
     for (let i = 0; ; i++) {
       if ((await cli(server.port, 'pubsub', 'numsub', `${prefix}events`)).endsWith(String(PROCESSES))) break;
@@ -50,5 +51,7 @@ for (const kind of KINDS.slice(0, 2)) {
         for (const c of clients) await c.close();
       },
     };
-  });
+  };
+  fleetBehaviour(`redisStore with ${kind.name}`, redisFleet);
+  fleetCounting(`redisStore with ${kind.name}`, redisFleet);
 }

@@ -31,40 +31,60 @@ describe('redisStore on a three-primary Redis Cluster', () => {
     expect(slots.size).toBe(names.length);
   });
 
-  test.each(KINDS)('with $name: scripts are accepted and a transition reaches another store', async (kind) => {
-    const prefix = `${kind.name.replace(/\W/g, '')}:`;
-    const stores: RedisStore[] = [];
-    for (const instanceId of ['a', 'b']) {
-      const c = await kind.cluster(cluster.ports);
-      const store = redisStore({ client: c.client, prefix, instanceId, timeoutMs: 1000 });
-      cleanup.push(async () => {
-        await store.close();
-        await c.close();
-      });
-      stores.push(store);
-    }
-    const [a, b] = stores;
-    await until(async () => (await cli(cluster.ports[0], 'pubsub', 'numsub', `${prefix}events`)).endsWith('2') || true, 1000);
-    for (const name of names) {
-      const x = new TestMember(name);
-      const y = new TestMember(name);
-      const link = a.attach(x);
-      b.attach(y);
-      await until(() => x.adopted.length > 0 && y.adopted.length > 0, 10_000, 'first sync');
-      // The subscription may still be on its way: publish until the other store hears it.
-      await until(
-        async () => {
-          link.publish({ state: 'isolated', retryAfterMs: 0, attempt: 1 });
-          await new Promise((resolve) => setTimeout(resolve, 100));
-          return y.adopted.some((e) => e.remote && e.fleet.state === 'isolated');
-        },
-        20_000,
-        `${name} propagated`,
-      );
-      expect(await link.lease(1000)).toBe(false);
-    }
-    expect(a.stats()).toMatchObject({ available: true, errors: 0, leasesRefused: names.length });
-    // Each name reached b by a message, or by the resynchronization that follows b's subscription.
-    expect(b.stats().applied).toBeGreaterThan(0);
-  });
+  test.each(KINDS)(
+    'with $name: scripts are accepted; a transition, and an opening on counts, reach another store',
+    async (kind) => {
+      const prefix = `${kind.name.replace(/\W/g, '')}:`;
+      const stores: RedisStore[] = [];
+      for (const instanceId of ['a', 'b']) {
+        const c = await kind.cluster(cluster.ports);
+        const store = redisStore({ client: c.client, prefix, instanceId, timeoutMs: 1000 });
+        cleanup.push(async () => {
+          await store.close();
+          await c.close();
+        });
+        stores.push(store);
+      }
+      const [a, b] = stores;
+      await until(async () => (await cli(cluster.ports[0], 'pubsub', 'numsub', `${prefix}events`)).endsWith('2') || true, 1000);
+      for (const name of names) {
+        const x = new TestMember(name);
+        const y = new TestMember(name);
+        const link = a.attach(x);
+        b.attach(y);
+        await until(() => x.adopted.length > 0 && y.adopted.length > 0, 10_000, 'first sync');
+        // Counting across the fleet: a run of failures that reaches its threshold opens the fleet in the name's slot.
+        const run = {
+          kind: 'run',
+          lead: 2,
+          reset: false,
+          tail: 0,
+          threshold: 2,
+          retryAfterMs: 60_000,
+          attempt: 1,
+          keepMs: 60_000,
+        } as const;
+        await link.report?.(run);
+        await until(
+          () => y.adopted.some((e) => e.remote && e.fleet.state === 'open' && e.fleet.reason === 'failures'),
+          10_000,
+          `${name} opened`,
+        );
+        // The subscription may still be on its way: publish until the other store hears it.
+        await until(
+          async () => {
+            link.publish({ state: 'isolated', retryAfterMs: 0, attempt: 1 });
+            await new Promise((resolve) => setTimeout(resolve, 100));
+            return y.adopted.some((e) => e.remote && e.fleet.state === 'isolated');
+          },
+          20_000,
+          `${name} propagated`,
+        );
+        expect(await link.lease(1000)).toBe(false);
+      }
+      expect(a.stats()).toMatchObject({ available: true, errors: 0, leasesRefused: names.length, reported: names.length });
+      // Each name reached b by a message, or by the resynchronization that follows b's subscription.
+      expect(b.stats().applied).toBeGreaterThan(0);
+    },
+  );
 });

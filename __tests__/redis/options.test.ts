@@ -1,7 +1,17 @@
 import { Redis } from 'ioredis';
 import { createClient } from 'redis';
+import { countArgs, parseCountMessage, parseCountReply } from '../../src/stores/redis/counts.js';
 import { redisStore } from '../../src/stores/redis/index.js';
-import { encodeName, keysOf, parseMessage, parseReply, transitionArgs } from '../../src/stores/redis/protocol.js';
+import {
+  channelOf,
+  encodeName,
+  keysOf,
+  parseMessage,
+  parseNames,
+  parseReply,
+  transitionArgs,
+} from '../../src/stores/redis/protocol.js';
+import { undelivered } from '../../src/stores/redis/undelivered.js';
 
 describe('redisStore options', () => {
   // Clients that never connect: options are checked before anything is sent.
@@ -30,15 +40,15 @@ describe('redisStore options', () => {
     [{ client: io, instanceId: Symbol('x') }, TypeError, 'got symbol'],
     [{ client: io, instanceId: Object.create(null) }, TypeError, 'got object'],
     [{ client: io, quorom: 3 }, TypeError, 'unknown option "quorom"'],
-    [{ client: node, counting: 'fleet' }, RangeError, "counting 'fleet' is not available in this version"],
-    [{ client: io, counting: 'shared' }, RangeError, `counting must be 'local', got "shared"`],
+    [{ client: io, counting: 'shared' }, RangeError, `counting must be 'fleet' or 'local', got "shared"`],
+    [{ client: node, counting: 1 }, RangeError, `counting must be 'fleet' or 'local', got 1`],
   ])('%p is refused', (options, type, message) => {
     const make = () => redisStore(options as never);
     expect(make).toThrow(type);
     expect(make).toThrow(message);
   });
 
-  test('on() takes known events and functions only', () => {
+  test('on() takes known events and functions only', async () => {
     // A client whose duplicate never connects: nothing leaves the process.
     const client = {
       status: 'wait',
@@ -57,6 +67,11 @@ describe('redisStore options', () => {
     };
     const store = redisStore({ client, instanceId: 'me' });
     expect(store.instanceId).toBe('me');
+    // Not connected: a count report is dropped at once (the breaker counts alone meanwhile).
+    const link = store.attach({ name: 'x', halfOpenMaxCalls: 1, adopt: () => undefined, local: () => undefined });
+    const report = { kind: 'run', lead: 1, reset: false, tail: 0, threshold: 5, retryAfterMs: 1, attempt: 1, keepMs: 1 } as const;
+    await expect(link.report?.(report)).resolves.toBeUndefined();
+    link.detach();
     expect(() => store.on('nope' as never, () => undefined)).toThrow("event must be 'available' or 'unavailable', got nope");
     expect(() => store.on('available', 'x' as never)).toThrow('handler must be a function, got string');
     const off = store.on('available', () => undefined);
@@ -71,6 +86,7 @@ describe('redisStore options', () => {
       errors: 0,
       leasesGranted: 0,
       leasesRefused: 0,
+      reported: 0,
     });
     expect(typeof redisStore({ client }).instanceId).toBe('string');
     return store.close();
@@ -86,7 +102,76 @@ describe('redis protocol', () => {
     expect(encodeName('A-Z_0.9@*+/')).toBe('A-Z_0.9@*+/');
     expect(encodeName('{x}')).toBe('%7bx%7d');
     expect(encodeName('é\ud800')).toBe('%e9%ud800');
-    expect(keysOf('p:', 'a:b')).toEqual(['p:{a%3ab}:s', 'p:{a%3ab}:votes', 'p:{a%3ab}:leases']);
+    expect(keysOf('p:', 'a:b')).toEqual([
+      'p:{a%3ab}:s',
+      'p:{a%3ab}:votes',
+      'p:{a%3ab}:leases',
+      'p:{a%3ab}:run',
+      'p:{a%3ab}:reports',
+    ]);
+  });
+
+  test('undelivered transitions are named, a few in the message and all in names', () => {
+    expect(undelivered(['a'], 'down').message).toContain('the latest transition of breaker "a" could not');
+    const many = ['n'.repeat(50), 'b', 'c', 'd', 'e', 'f', 'g'];
+    const error = undelivered(many, 'down');
+    expect(error.message).toContain(`7 breakers "${'n'.repeat(40)}...", "b", "c", "d", "e" and 2 more`);
+    expect(error.names).toEqual(many);
+    expect(error.cause).toBe('down');
+  });
+
+  test('the names index reply keeps names only', () => {
+    expect(parseNames([['a', '1', 5, '2', 'b', '3'], '1000'])).toEqual({ names: ['a', 'b'], now: 1000 });
+    expect(() => parseNames([['a', '1'], 'x'])).toThrow(TypeError);
+    expect(() => parseNames(['a', '1000'])).toThrow(TypeError);
+    expect(channelOf('p:')).toBe('p:events');
+    expect(channelOf('p:', 3)).toBe('p:events:db3');
+  });
+
+  test('count messages, replies and arguments are validated strictly', () => {
+    const counts = { calls: 3, failures: 3, slowCalls: 0, instances: 2 };
+    expect(parseCountMessage('{"v":1,"n":"svc","k":[3,3,0,2]}')).toEqual({ name: 'svc', counts });
+    for (const bad of [
+      '{"v":2,"n":"svc","k":[3,3,0,2]}',
+      '{"v":1,"n":5,"k":[3,3,0,2]}',
+      '{"v":1,"n":"svc","k":[3,3,0]}',
+      '{"v":1,"n":"svc","k":[3,-1,0,2]}',
+      '{"v":1,"n":"svc","k":[3,1.5,0,2]}',
+      '{"v":1,"n":"svc","k":"3,3,0,2"}',
+      '{"v":1,"n":"svc","k":[3,3,0,2]',
+      'null',
+      42,
+    ]) {
+      expect(parseCountMessage(bad)).toBeUndefined();
+    }
+    const record = ['closed', '0', '0', '1', '', '', 0, '1000'];
+    expect(parseCountReply([...record, '3', '3', '0', '2']).counts).toEqual(counts);
+    expect(() => parseCountReply(record)).toThrow(TypeError);
+    expect(() => parseCountReply([...record, '3', 'x', '0', '2'])).toThrow(TypeError);
+    const run = {
+      kind: 'run',
+      lead: 2,
+      reset: true,
+      tail: 1,
+      threshold: 5,
+      retryAfterMs: 1000,
+      attempt: 1,
+      keepMs: 1000,
+    } as const;
+    expect(countArgs(run, 2)).toEqual(['run', ['2', '1', '1', '5', '1000', '1', '2', '1000']]);
+    const window = {
+      kind: 'window',
+      calls: 10,
+      failures: 5,
+      slowCalls: 0,
+      minimumCalls: 20,
+      failureRate: 0.5,
+      slowCallRate: Number.NaN,
+      retryAfterMs: Number.NaN,
+      attempt: Number.NaN,
+      keepMs: 10_000,
+    } as const;
+    expect(countArgs(window, 1)).toEqual(['window', ['10', '5', '0', '10000', '20', '0.5', '2', '1', '1', '1']]);
   });
 
   test('messages are validated strictly', () => {

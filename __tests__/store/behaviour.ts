@@ -25,14 +25,18 @@ export interface Fleet {
   close(): Promise<void>;
 }
 
-export type FleetFactory = (options: { quorum?: number }) => Promise<Fleet>;
+export type FleetFactory = (options: { quorum?: number; counting?: 'fleet' | 'local' }) => Promise<Fleet>;
 
 export function fleetBehaviour(label: string, makeFleet: FleetFactory): void {
+  for (const counting of ['local', 'fleet'] as const) behaviour(`${label}, counting '${counting}'`, makeFleet, counting);
+}
+
+function behaviour(label: string, makeFleet: FleetFactory, counting: 'fleet' | 'local'): void {
   describe(`the fleet (${label})`, () => {
     let fleet: Fleet;
     const open: Fleet[] = [];
     const start = async (quorum?: number): Promise<Fleet> => {
-      fleet = await makeFleet(quorum === undefined ? {} : { quorum });
+      fleet = await makeFleet(quorum === undefined ? { counting } : { quorum, counting });
       open.push(fleet);
       return fleet;
     };

@@ -76,6 +76,11 @@ describe('memoryStore', () => {
     expect(() => memoryStore({ instanceId: '' })).toThrow(/instanceId must be a non-empty string/);
     expect(() => memoryStore({ clock: 1 as never })).toThrow(/clock must be a Clock/);
     expect(() => memoryStore({ nope: 1 } as never)).toThrow(/unknown option "nope"/);
+    expect(() => memoryStore({ counting: 'shared' as never })).toThrow(
+      new RangeError(`counting must be 'fleet' or 'local', got "shared"`),
+    );
+    expect(memoryStore({ counting: 'fleet' }).stats().reported).toBe(0);
+    expect(memoryStore({ counting: 'local' }).stats().reported).toBeUndefined();
     expect(() => memoryStore().setAvailable('yes' as never)).toThrow(/available must be a boolean/);
     expect(() => createBreaker({ store: {} as never })).toThrow(/store must be a BreakerStore/);
   });

@@ -1,10 +1,11 @@
 import { manualClock, memoryStore } from '../../src/testing/index.js';
 import { flush } from '../helpers.js';
-import { fleetBehaviour } from './behaviour.js';
+import { type FleetFactory, fleetBehaviour } from './behaviour.js';
+import { fleetCounting } from './counting.js';
 
-fleetBehaviour('memoryStore', async ({ quorum }) => {
+const memoryFleet: FleetFactory = async ({ quorum, counting }) => {
   const clock = manualClock(1_000_000);
-  const store = memoryStore({ clock, quorum });
+  const store = memoryStore({ clock, quorum, counting });
   const settle = async (): Promise<void> => {
     await store.flush();
     await flush();
@@ -20,4 +21,7 @@ fleetBehaviour('memoryStore', async ({ quorum }) => {
     settle,
     close: async () => undefined,
   };
-});
+};
+
+fleetBehaviour('memoryStore', memoryFleet);
+fleetCounting('memoryStore', memoryFleet);

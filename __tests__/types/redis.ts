@@ -24,5 +24,6 @@ redisStore({ client: createClient().connect() });
 redisStore({ client: { host: 'localhost', port: 6379 } });
 // @ts-expect-error quorum is misspelt
 redisStore({ client: createClient(), quorom: 3 });
-// @ts-expect-error fleet counting is not available in this version
-redisStore({ client: createClient(), counting: 'fleet' });
+expectType<RedisStore>(redisStore({ client: createClient(), counting: 'fleet' }));
+// @ts-expect-error counting is 'fleet' or 'local'
+redisStore({ client: createClient(), counting: 'shared' });

@@ -46,8 +46,9 @@ const instrumented = new WeakMap<Meter, Set<MetricSource>>();
  * `tripswitch.rejected_calls`, `tripswitch.timeouts`, `tripswitch.transitions`,
  * `tripswitch.failure_rate`, `tripswitch.slow_call_rate`, `tripswitch.window_calls`,
  * `tripswitch.in_flight_calls`, `tripswitch.retry_after` (unit `s`), and, when a source
- * uses a store, `tripswitch.store.available` and `tripswitch.store.errors`. See
- * docs/metrics.md.
+ * uses a store, `tripswitch.store.available`, `tripswitch.store.errors`,
+ * `tripswitch.store.reports` and, for each breaker counting across the fleet,
+ * `tripswitch.fleet.calls`, `.failures`, `.slow_calls` and `.instances`. See docs/metrics.md.
  *
  * Throws a `TypeError` or `RangeError` naming what is wrong: no sources, a value that is
  * neither a breaker nor a registry, a source given twice (also across calls on one meter),

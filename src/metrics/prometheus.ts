@@ -50,8 +50,10 @@ const isLabelName = (name: string): boolean => LABEL_NAME.test(name) && !name.st
  * `tripswitch_calls_total`, `tripswitch_rejected_calls_total`, `tripswitch_timeouts_total`,
  * `tripswitch_transitions_total`, `tripswitch_failure_rate`, `tripswitch_slow_call_rate`,
  * `tripswitch_window_calls`, `tripswitch_in_flight_calls`, `tripswitch_retry_after_seconds`,
- * and, when a source uses a store, `tripswitch_store_available` and
- * `tripswitch_store_errors_total`. See docs/metrics.md.
+ * and, when a source uses a store, `tripswitch_store_available`,
+ * `tripswitch_store_errors_total`, `tripswitch_store_reports_total` and, for each breaker
+ * counting across the fleet, `tripswitch_fleet_calls`, `tripswitch_fleet_failures`,
+ * `tripswitch_fleet_slow_calls` and `tripswitch_fleet_instances`. See docs/metrics.md.
  *
  * Throws a `TypeError` or `RangeError` naming what is wrong: no sources, a value that is
  * neither a breaker nor a registry, a source given twice, two breakers with the same name, a

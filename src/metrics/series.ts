@@ -122,6 +122,34 @@ export const SERIES: readonly Series[] = [
     help: 'Seconds until a call may be let through: 0 when one may be now, +Inf when isolated.',
     points: perBreaker((stats) => stats.retryAfterMs / 1000),
   },
+  ...(
+    [
+      [
+        'calls',
+        'calls',
+        '{call}',
+        "Calls in the fleet's window (consecutive mode: its run of failures), as this process last learnt it.",
+      ],
+      ['failures', 'failures', '{call}', "Failures in the fleet's window or run, as this process last learnt it."],
+      ['slow_calls', 'slow_calls', '{call}', "Slow calls in the fleet's window, as this process last learnt it."],
+      ['instances', 'instances', '{instance}', 'Processes whose figures make up the fleet counts.'],
+    ] as const
+  ).map(
+    ([prom, otel, unit, help]): Series => ({
+      prom: `fleet_${prom}`,
+      otel: `tripswitch.fleet.${otel}`,
+      type: 'gauge',
+      unit,
+      help: `Counting across the fleet: ${help.charAt(0).toLowerCase()}${help.slice(1)}`,
+      store: true,
+      points: (reading, emit) => {
+        for (const { name, stats } of reading.breakers) {
+          const fleet = stats.fleet;
+          if (fleet !== undefined) emit({ name }, fleet[prom === 'slow_calls' ? 'slowCalls' : prom]);
+        }
+      },
+    }),
+  ),
   {
     prom: 'store_available',
     otel: 'tripswitch.store.available',
@@ -139,6 +167,15 @@ export const SERIES: readonly Series[] = [
     help: 'Store operations that failed or timed out (summed over the stores).',
     store: true,
     points: (reading, emit) => emit({}, (reading.store as Store).errors),
+  },
+  {
+    prom: 'store_reports_total',
+    otel: 'tripswitch.store.reports',
+    type: 'counter',
+    unit: '{report}',
+    help: 'Count reports sent to the fleet by stores counting across it (summed over the stores).',
+    store: true,
+    points: (reading, emit) => emit({}, reading.reports),
   },
 ];
 

@@ -67,6 +67,8 @@ export interface Reading {
   readonly transitions: readonly (readonly [string, State, State, number])[];
   /** Undefined when no source uses a store. */
   readonly store: { readonly available: boolean; readonly errors: number } | undefined;
+  /** Count reports the stores sent (counting across the fleet); 0 when no source uses a store. */
+  readonly reports: number;
 }
 
 /** @internal A call's duration, in seconds, for the `durations` histogram. */
@@ -253,6 +255,7 @@ export class Sources {
       }
     }
     let store: Reading['store'];
+    let reports = 0;
     if (this.stores.length > 0) {
       let available = true;
       let errors = 0;
@@ -260,10 +263,11 @@ export class Sources {
         const stats = s.stats();
         available &&= stats.available;
         errors += stats.errors;
+        reports += stats.reported ?? 0;
       }
       store = { available, errors };
     }
-    this.cached = { breakers, transitions, store };
+    this.cached = { breakers, transitions, store, reports };
     queueMicrotask(() => {
       this.cached = undefined;
     });

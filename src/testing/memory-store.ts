@@ -3,7 +3,8 @@ import { describe } from '../describe.js';
 import type { CloseReason, OpenReason } from '../events.js';
 import { joinFleet } from '../fleet.js';
 import { knownKeys, optionsObject, positiveInteger } from '../options.js';
-import type { BreakerStore, FleetState, StoreLink, StoreMember, StoreStats, Transition } from '../store.js';
+import type { BreakerStore, CountReport, FleetState, StoreLink, StoreMember, StoreStats, Transition } from '../store.js';
+import { MemoryCounts } from './memory-counts.js';
 
 /**
  * Options of {@link memoryStore}.
@@ -23,6 +24,12 @@ export interface MemoryStoreOptions {
   readonly clock?: Clock | undefined;
   /** The prefix of each attached breaker's instance id (`${instanceId}#1`, `#2`, ...). @default 'memory' */
   readonly instanceId?: string | undefined;
+  /**
+   * How failures are counted: `'fleet'`, across every breaker of a name as if one saw every
+   * call; `'local'`, each breaker counts its own calls and only transitions are shared.
+   * @default 'fleet'
+   */
+  readonly counting?: 'fleet' | 'local' | undefined;
 }
 
 /**
@@ -70,12 +77,27 @@ const TRIPS: readonly unknown[] = ['failures', 'failureRate', 'slowCallRate'];
 class Member implements StoreLink {
   /** The latest transition made while the store was unavailable. */
   pending: Transition | undefined;
+  readonly report: ((report: CountReport) => Promise<void>) | undefined;
 
   constructor(
     private readonly store: Store,
     readonly member: StoreMember,
     readonly id: string,
-  ) {}
+  ) {
+    this.report = store.counts === undefined ? undefined : (report) => this.count(report);
+  }
+
+  private count(report: CountReport): Promise<void> {
+    // While the store is unavailable nothing is sent: the breaker counts alone.
+    if (!this.store.up) return Promise.resolve();
+    this.store.stat.reported = (this.store.stat.reported as number) + 1;
+    return new Promise((resolve) =>
+      this.store.later(() => {
+        this.store.tallyOf(this, report);
+        resolve();
+      }),
+    );
+  }
 
   publish(transition: Transition): void {
     this.store.stat.published++;
@@ -123,12 +145,34 @@ class Store implements MemoryStore {
   private count = 0;
   private queued: Promise<void> = Promise.resolve();
 
+  /** Counting across the fleet (`counting: 'fleet'`). */
+  readonly counts: MemoryCounts | undefined;
+
   constructor(
     private readonly quorum: number,
     private readonly clock: Clock,
     instanceId: string,
+    counting: 'fleet' | 'local',
   ) {
     this.instanceId = instanceId;
+    this.counts = counting === 'fleet' ? new MemoryCounts(quorum) : undefined;
+    if (counting === 'fleet') this.stat.reported = 0;
+  }
+
+  /** A breaker's counts: the fleet sums them, tells its breakers when it starts or stops counting failures, and may open. */
+  tallyOf(m: Member, report: CountReport): void {
+    const name = m.member.name;
+    const r = this.record(name);
+    if (r.state !== 'closed' || this.counts === undefined) return;
+    const counted = this.counts.count(name, m.id, report, this.now());
+    if (counted.open !== undefined) {
+      const t: Transition = { state: 'open', reason: counted.open, retryAfterMs: report.retryAfterMs, attempt: report.attempt };
+      this.set(m, r, t);
+      return;
+    }
+    const tell = (other: Member) => other.member.fleetCounts?.(counted.counts, counted.counting);
+    if (!counted.changed) tell(m);
+    else for (const other of this.byName.get(name) as Set<Member>) tell(other);
   }
 
   attach(member: StoreMember): StoreLink {
@@ -216,6 +260,7 @@ class Store implements MemoryStore {
     r.successes = 0;
     r.votes.clear();
     r.leases.clear();
+    this.counts?.clear(m.member.name);
     const state = this.view(r);
     for (const other of this.byName.get(m.member.name) ?? []) other.adopt(state);
   }
@@ -316,7 +361,7 @@ class Store implements MemoryStore {
  * ```
  */
 export function memoryStore(options?: MemoryStoreOptions): MemoryStore {
-  const o = knownKeys('options', optionsObject('options', options), ['quorum', 'clock', 'instanceId']);
+  const o = knownKeys('options', optionsObject('options', options), ['quorum', 'clock', 'instanceId', 'counting']);
   const quorum = o.quorum ?? 1;
   positiveInteger('quorum', quorum);
   const clock = (o.clock ?? systemClock) as Clock;
@@ -327,5 +372,9 @@ export function memoryStore(options?: MemoryStoreOptions): MemoryStore {
   if (typeof instanceId !== 'string' || instanceId === '') {
     throw new TypeError(`instanceId must be a non-empty string, got ${describe(instanceId)}`);
   }
-  return new Store(quorum as number, clock, instanceId);
+  const counting = o.counting ?? 'fleet';
+  if (counting !== 'fleet' && counting !== 'local') {
+    throw new RangeError(`counting must be 'fleet' or 'local', got ${describe(counting)}`);
+  }
+  return new Store(quorum as number, clock, instanceId, counting);
 }

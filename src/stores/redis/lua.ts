@@ -12,7 +12,9 @@ import { createHash } from 'node:crypto';
  * error `LATE <now>`. 0: no deadline (reads only).
  *
  * The reply is the record after the operation: state, epoch, retryAfterMs, attempt, instance,
- * reason, granted (lease only), and the server's time in ms. Numbers that may exceed 14
+ * reason, granted (lease only), and the server's time in ms; the counting operations (`run`,
+ * `window`, with two more keys: the run hash and the reports hash) add the fleet's counts:
+ * calls, failures, slow calls, instances. Numbers that may exceed 14
  * digits travel as strings (Lua formats numbers with 14 significant digits).
  *
  * The index hash lists the names whose fleet state is not closed (name -> epoch), so that a
@@ -21,7 +23,7 @@ import { createHash } from 'node:crypto';
  * it was last written or read (a process that starts reads it).
  */
 export const SCRIPT = `
-local s, votes, leases = KEYS[1], KEYS[2], KEYS[3]
+local s, votes, leases, runKey, reports = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local op, channel, name, me, deadline = ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5])
 local t = redis.call('TIME')
 local nowUs = tonumber(t[1]) * 1000000 + tonumber(t[2])
@@ -64,6 +66,7 @@ end
 local function write(state, untilMs, attempt, reason, epoch)
   F.state, F.untilMs, F.attempt, F.reason, F.instance, F.epoch, F.successes = state, untilMs, attempt, reason, me, epoch, 0
   redis.call('DEL', votes, leases)
+  if runKey then redis.call('DEL', runKey, reports) end
   redis.call('HSET', s, 'state', state, 'epoch', num(epoch), 'until', num(untilMs), 'attempt', num(attempt),
     'instance', me, 'reason', reason, 'successes', '0')
   if state == 'closed' then redis.call('PEXPIRE', s, CLOSED_TTL)
@@ -84,6 +87,83 @@ local function trip(reason, ttl, attempt, quorum)
   if liveOpen() or F.state == 'isolated' or F.state == 'disabled' then return end
   redis.call('ZADD', votes, num(now + ttl), me)
   if expireZset(votes) >= quorum then transition('open', now + ttl, attempt, reason) end
+end
+
+local counts = nil
+-- Counting across the fleet. The run (consecutive mode): '#' its length, '#p' its processes,
+-- 'i:<instance>' each process's failures in it; the reports (rate mode): 'i:<instance>' = 'calls,failures,slow,expiry',
+-- '#' 1 while their sum holds failures or slow calls. Both expire; a transition deletes them. When the fleet
+-- starts or stops counting failures, every process is told on the channel.
+local function countMessage(c)
+  redis.call('PUBLISH', channel, '{"v":1,"n":' .. cjson.encode(name) .. ',"k":[' .. num(c[1]) .. ',' .. num(c[2]) ..
+    ',' .. num(c[3]) .. ',' .. num(c[4]) .. ']}')
+end
+local function runOp()
+  local lead, reset, tail, threshold = tonumber(ARGV[6]), ARGV[7], tonumber(ARGV[8]), tonumber(ARGV[9])
+  local ttl, attempt, quorum, keep = tonumber(ARGV[10]), tonumber(ARGV[11]), tonumber(ARGV[12]), tonumber(ARGV[13])
+  local before = tonumber(redis.call('HGET', runKey, '#')) or 0
+  local function add(k)
+    if k <= 0 or F.state ~= 'closed' then return end
+    local n = redis.call('HINCRBY', runKey, '#', k)
+    local p = tonumber(redis.call('HGET', runKey, '#p')) or 0
+    if redis.call('HINCRBY', runKey, 'i:' .. me, k) == k then p = redis.call('HINCRBY', runKey, '#p', 1) end
+    redis.call('PEXPIRE', runKey, math.max(keep, 1))
+    if n >= threshold and p >= quorum then
+      transition('open', now + ttl, attempt, 'failures')
+    end
+  end
+  add(lead)
+  if reset == '1' and F.state == 'closed' then
+    redis.call('DEL', runKey)
+    add(tail)
+  end
+  if F.state ~= 'closed' then return { 0, 0, 0, 0 } end
+  local n = tonumber(redis.call('HGET', runKey, '#')) or 0
+  local c = { n, n, 0, tonumber(redis.call('HGET', runKey, '#p')) or 0 }
+  if (before > 0) ~= (n > 0) then countMessage(c) end
+  return c
+end
+local function windowOp()
+  local calls, failures, slow, keep = tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9])
+  local minimum, fRate, sRate = tonumber(ARGV[10]), tonumber(ARGV[11]), tonumber(ARGV[12])
+  local ttl, attempt, quorum = tonumber(ARGV[13]), tonumber(ARGV[14]), tonumber(ARGV[15])
+  redis.call('HSET', reports, 'i:' .. me, num(calls) .. ',' .. num(failures) .. ',' .. num(slow) .. ',' .. num(now + keep))
+  local all = redis.call('HGETALL', reports)
+  local C, Fs, S, P, PF, PS, last, was = 0, 0, 0, 0, 0, 0, now + 1, 0
+  for i = 1, #all, 2 do
+    if all[i] == '#' then was = tonumber(all[i + 1]) or 0
+    else
+      local c, f, sl, e = string.match(all[i + 1], '^(%d+),(%d+),(%d+),(%d+)$')
+      e = tonumber(e)
+      if e == nil or e <= now then redis.call('HDEL', reports, all[i])
+      else
+        c, f, sl = tonumber(c), tonumber(f), tonumber(sl)
+        C, Fs, S, P, last = C + c, Fs + f, S + sl, P + 1, math.max(last, e)
+        if f > 0 then PF = PF + 1 end
+        if sl > 0 then PS = PS + 1 end
+      end
+    end
+  end
+  redis.call('PEXPIRE', reports, last - now)
+  if C > 0 and C >= minimum then
+    if Fs / C >= fRate and PF >= quorum then transition('open', now + ttl, attempt, 'failureRate')
+    elseif sRate <= 1 and S / C >= sRate and PS >= quorum then transition('open', now + ttl, attempt, 'slowCallRate') end
+  end
+  if F.state ~= 'closed' then return { 0, 0, 0, 0 } end
+  local c = { C, Fs, S, P }
+  local counting = 0
+  if Fs > 0 or S > 0 then counting = 1 end
+  if counting ~= was then
+    redis.call('HSET', reports, '#', counting)
+    countMessage(c)
+  end
+  return c
+end
+local function countOp()
+  -- Only a closed fleet counts; a name's counts start again with each transition.
+  if F.state ~= 'closed' then return { 0, 0, 0, 0 } end
+  if op == 'run' then return runOp() end
+  return windowOp()
 end
 
 if op == 'publish' then
@@ -115,6 +195,8 @@ elseif op == 'done' then
     F.successes = redis.call('HINCRBY', s, 'successes', 1)
     if F.successes >= max then transition('closed', 0, 1, 'probesSucceeded') end
   end
+elseif op == 'run' or op == 'window' then
+  counts = countOp()
 elseif op == 'restore' then
   local epoch, state, reason, ttl, attempt = tonumber(ARGV[6]), ARGV[7], ARGV[8], tonumber(ARGV[9]), tonumber(ARGV[10])
   if F.epoch < epoch then
@@ -126,7 +208,11 @@ end
 
 local left = 0
 if F.state == 'open' then left = math.max(F.untilMs - now, 0) end
-return { F.state, num(F.epoch), num(left), num(F.attempt), F.instance, F.reason, granted, num(now) }
+local reply = { F.state, num(F.epoch), num(left), num(F.attempt), F.instance, F.reason, granted, num(now) }
+if counts then
+  for i = 1, 4 do reply[8 + i] = num(counts[i]) end
+end
+return reply
 `;
 
 /** The script's SHA-1, for EVALSHA. */

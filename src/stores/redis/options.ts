@@ -43,12 +43,12 @@ export interface RedisStoreOptions {
    */
   readonly instanceId?: string | undefined;
   /**
-   * How failures are counted: `'local'`, each process counts its own calls and only
-   * transitions are shared. (`'fleet'`, counting failures across the fleet, is not available
-   * in this version and is refused.)
-   * @default 'local'
+   * How failures are counted: `'fleet'`, across the fleet as if one breaker saw every call
+   * (no call waits for it; a healthy fleet sends nothing); `'local'`, each process counts its
+   * own calls and only transitions are shared.
+   * @default 'fleet'
    */
-  readonly counting?: 'local' | undefined;
+  readonly counting?: 'fleet' | 'local' | undefined;
 }
 
 const OPTION_NAMES = ['client', 'prefix', 'quorum', 'timeoutMs', 'instanceId', 'counting'];
@@ -60,6 +60,7 @@ export interface ResolvedRedisStoreOptions {
   readonly quorum: number;
   readonly timeoutMs: number;
   readonly instanceId: string;
+  readonly counting: 'fleet' | 'local';
 }
 
 const show = (value: unknown): string => {
@@ -99,13 +100,9 @@ export function resolveOptions(options: RedisStoreOptions): ResolvedRedisStoreOp
   if (instanceId.length < 1 || instanceId.length > 256) {
     throw new RangeError(`instanceId must have 1 to 256 characters, got ${show(instanceId)}`);
   }
-  const { counting = 'local' } = options as { counting?: unknown };
-  if (counting !== 'local') {
-    throw new RangeError(
-      counting === 'fleet'
-        ? "counting 'fleet' is not available in this version: use 'local' (each process counts its own calls)"
-        : `counting must be 'local', got ${show(counting)}`,
-    );
+  const { counting = 'fleet' } = options as { counting?: unknown };
+  if (counting !== 'local' && counting !== 'fleet') {
+    throw new RangeError(`counting must be 'fleet' or 'local', got ${show(counting)}`);
   }
-  return { shim, prefix, quorum, timeoutMs, instanceId };
+  return { shim, prefix, quorum, timeoutMs, instanceId, counting };
 }

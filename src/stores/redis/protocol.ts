@@ -41,10 +41,13 @@ export function encodeName(name: string): string {
 export const wireName = (name: string): string =>
   name.length <= MAX_NAME_LENGTH ? name : `#${createHash('sha256').update(name).digest('hex')}`;
 
-/** The record, votes and leases keys of one wire name: one hash tag, so one Cluster slot. */
-export function keysOf(prefix: string, name: string): [string, string, string] {
+/**
+ * The record, votes and leases keys of one wire name, then the run and reports of counting
+ * across the fleet: one hash tag, so one Cluster slot.
+ */
+export function keysOf(prefix: string, name: string): [string, string, string, string, string] {
   const base = `${prefix}{${encodeName(name)}}`;
-  return [`${base}:s`, `${base}:votes`, `${base}:leases`];
+  return [`${base}:s`, `${base}:votes`, `${base}:leases`, `${base}:run`, `${base}:reports`];
 }
 
 /** The keys of the store's own operations (health check, index of names not closed): a tag no name produces. */
@@ -121,11 +124,11 @@ export interface Reply {
   readonly now: number;
 }
 
-const asNumber = (x: unknown): unknown => (typeof x === 'string' && /^\d{1,16}$/.test(x) ? Number(x) : x);
+export const asNumber = (x: unknown): unknown => (typeof x === 'string' && /^\d{1,16}$/.test(x) ? Number(x) : x);
 
 /** Parses the script's reply; throws on anything else (it then counts as a store error). */
 export function parseReply(reply: unknown): Reply {
-  if (Array.isArray(reply) && reply.length === 8) {
+  if (Array.isArray(reply) && (reply.length === 8 || reply.length === 12)) {
     const [state, epoch, left, attempt, instance, reason, granted, now] = reply as unknown[];
     const fleet = fleetOf(state, asNumber(epoch), asNumber(left), asNumber(attempt), instance, reason);
     const time = asNumber(now);

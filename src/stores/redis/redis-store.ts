@@ -1,33 +1,20 @@
 import { joinFleet } from '../../fleet.js';
 import type { FleetState, StoreLink, StoreMember, Transition } from '../../store.js';
+import { parseCountMessage, tell } from './counts.js';
+import { StoreHandlers } from './handlers.js';
 import { KnownStates } from './known.js';
 import { limiter } from './limiter.js';
+import { type Entry, type LinkContext, linkOf } from './link.js';
 import { type RedisStoreOptions, resolveOptions } from './options.js';
 import { channelOf, keysOf, parseMessage, transitionArgs, wireName } from './protocol.js';
 import { Runner } from './runner.js';
-import type { RedisStore, RedisStoreEvent } from './types.js';
+import type { RedisStore } from './types.js';
 import { undelivered } from './undelivered.js';
 
 export type { RedisStore, RedisStoreEvent } from './types.js';
 
-interface Entry {
-  readonly member: StoreMember;
-  /** The name in keys, messages and the index (a digest for a very long name). */
-  readonly name: string;
-  readonly keys: string[];
-  /** The latest transition not yet accepted by Redis, kept while the store is unavailable. */
-  pending: Transition | undefined;
-  latest: Transition | undefined;
-  /** Ids of the leases this member holds, oldest first. */
-  readonly leases: string[];
-  attached: boolean;
-}
-
 /** Background scripts (syncs, transitions) in flight at once; leases, which a call waits for, skip the queue. */
 const CONCURRENCY = 64;
-
-/** Lease ids kept per breaker for its probeDone calls; a breaker holds at most halfOpenMaxCalls. */
-const MAX_HELD = 1024;
 
 /**
  * Shares breaker state across processes through Redis: transitions, probe leases and votes go
@@ -52,12 +39,13 @@ const MAX_HELD = 1024;
  * ```
  */
 export function redisStore(options: RedisStoreOptions): RedisStore {
-  const { shim, prefix: ownPrefix, quorum, timeoutMs, instanceId } = resolveOptions(options);
+  const { shim, prefix: ownPrefix, quorum, timeoutMs, instanceId, counting } = resolveOptions(options);
   const { keyPrefix, database } = shim.namespace;
   const channel = channelOf(keyPrefix + ownPrefix, database);
   const runner = new Runner(shim, channel, instanceId, timeoutMs, ownPrefix);
-  const counts = { published: 0, applied: 0, ignored: 0, errors: 0, leasesGranted: 0, leasesRefused: 0 };
-  const handlers = { available: new Set<(e: RedisStoreEvent) => void>(), unavailable: new Set<(e: RedisStoreEvent) => void>() };
+  const counts: LinkContext['counts'] = { published: 0, applied: 0, ignored: 0, errors: 0, leasesGranted: 0, leasesRefused: 0 };
+  if (counting === 'fleet') counts.reported = 0;
+  const handlers = new StoreHandlers();
   const byName = new Map<string, Set<Entry>>();
   const known = new KnownStates(() => performance.now());
   /** `starting` until the first resynchronization, then `up` or `down`. */
@@ -81,15 +69,6 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
     task.then(done, done);
   };
 
-  const emit = (type: 'available' | 'unavailable', event: RedisStoreEvent) => {
-    for (const handler of [...handlers[type]]) {
-      try {
-        handler(event);
-      } catch {
-        // A user's handler never breaks the store.
-      }
-    }
-  };
   const settleWaiters = (error?: unknown) => {
     for (const w of waiters.splice(0)) error === undefined ? w.resolve() : w.reject(error);
   };
@@ -99,7 +78,7 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
     lastError = error;
     if (phase !== 'down') {
       phase = 'down';
-      emit('unavailable', { error });
+      handlers.emit('unavailable', { error });
     }
     settleWaiters(new Error('tripswitch/redis: Redis is unavailable; breakers decide alone until it is back', { cause: error }));
     if (retryTimer === undefined) {
@@ -226,6 +205,26 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
     return results.every(Boolean);
   };
 
+  /** What each breaker's link uses of the store. */
+  const context: LinkContext = {
+    runner,
+    quorum,
+    counting,
+    counts,
+    up: () => phase === 'up',
+    leaseId: () => `${instanceId}:${++leaseSeq}`,
+    send,
+    answer,
+    index,
+    fail,
+    track,
+    remove(entry) {
+      const set = byName.get(entry.name);
+      set?.delete(entry);
+      if (set?.size === 0) byName.delete(entry.name);
+    },
+  };
+
   const entries = (): Entry[] => [...byName.values()].flatMap((set) => [...set]);
 
   /** After a failure or a reconnect: checks Redis answers, reconciles every member, then reports `available`. */
@@ -253,7 +252,7 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
           // Breakers attached during this round were not part of it.
           const synced = new Set(round);
           for (const entry of entries()) if (!synced.has(entry)) track(sync(entry));
-          if (was === 'down') emit('available', {});
+          if (was === 'down') handlers.emit('available', {});
           settleWaiters();
         }
       } while (resyncAgain && !closed);
@@ -266,6 +265,11 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
 
   const onMessage = (message: unknown) => {
     if (closed) return;
+    const told = parseCountMessage(message);
+    if (told !== undefined) {
+      for (const entry of byName.get(told.name) ?? []) tell(entry.member, told.counts);
+      return;
+    }
     const announcement = parseMessage(message);
     if (announcement === undefined) {
       counts.ignored++;
@@ -363,69 +367,10 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
       const fleet = known.get(name);
       if (fleet !== undefined) adopt(entry, fleet);
       if (phase === 'up') track(sync(entry));
-      return {
-        publish(transition) {
-          if (!entry.attached) return;
-          if (phase !== 'up') {
-            entry.pending = transition;
-            return;
-          }
-          send(entry, transition);
-        },
-        lease(ttlMs) {
-          // Every lease granted, by Redis or for want of an answer, is paired with the next probeDone.
-          const id = `${instanceId}:${++leaseSeq}`;
-          entry.leases.push(id);
-          if (entry.leases.length > MAX_HELD) entry.leases.shift();
-          if (!entry.attached || phase !== 'up') return Promise.resolve(true);
-          const ttl = String(Math.min(2 ** 31, Math.max(1, Math.round(ttlMs) || 1)));
-          return runner.run(entry.keys, name, 'lease', [id, ttl, String(member.halfOpenMaxCalls)]).then(
-            (reply) => {
-              if (reply.granted) {
-                counts.leasesGranted++;
-                return true;
-              }
-              counts.leasesRefused++;
-              entry.leases.splice(entry.leases.indexOf(id), 1);
-              answer(entry, reply.fleet);
-              return false;
-            },
-            (error: unknown) => {
-              fail(error);
-              return true;
-            },
-          );
-        },
-        probeDone(outcome) {
-          const id = entry.leases.shift() ?? '';
-          if (!entry.attached || phase !== 'up') return;
-          track(
-            runner.run(entry.keys, name, 'done', [id, outcome, String(member.halfOpenMaxCalls)]).then((reply) => {
-              answer(entry, reply.fleet);
-              index(name, reply.fleet);
-            }, fail),
-          );
-        },
-        detach() {
-          if (!entry.attached) return;
-          entry.attached = false;
-          const set = byName.get(name);
-          set?.delete(entry);
-          if (set?.size === 0) byName.delete(name);
-        },
-      };
+      return linkOf(context, entry);
     },
     stats: () => ({ available: phase === 'up' && !closed, ...counts }),
-    on(type, handler) {
-      const set = handlers[type];
-      if (set === undefined) throw new TypeError(`event must be 'available' or 'unavailable', got ${String(type)}`);
-      if (typeof handler !== 'function') throw new TypeError(`handler must be a function, got ${typeof handler}`);
-      const own = (event: RedisStoreEvent) => handler(event);
-      set.add(own);
-      return () => {
-        set.delete(own);
-      };
-    },
+    on: (type, handler) => handlers.on(type, handler),
     ready() {
       if (closing) return Promise.reject(new Error('tripswitch/redis: the store is closed'));
       if (phase === 'up') return Promise.resolve();

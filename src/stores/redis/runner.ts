@@ -36,14 +36,20 @@ export class Runner {
   }
 
   /** Runs `op` on the keys of one name. Writes (all but `read`) carry the deadline. */
-  run(keys: string[], name: string, op: string, args: string[]): Promise<Reply> {
+  run<R extends Reply = Reply>(
+    keys: string[],
+    name: string,
+    op: string,
+    args: string[],
+    parse: (raw: unknown) => R = parseReply as (raw: unknown) => R,
+  ): Promise<R> {
     const sent =
       op === 'read'
         ? this.send(keys, [op, this.channel, name, this.instanceId, '0', ...args])
         : (this.offset === undefined ? this.ping() : Promise.resolve(true)).then(() =>
             this.send(keys, [op, this.channel, name, this.instanceId, this.deadline(), ...args]),
           );
-    return within(sent, this.timeoutMs).then((raw) => this.learn(parseReply(raw)));
+    return within(sent, this.timeoutMs).then((raw) => this.learn(parse(raw)));
   }
 
   /** The names the index lists as not closed in the fleet. */
@@ -85,7 +91,7 @@ export class Runner {
     return this.offset === undefined ? '1' : String(Math.floor(monotonic() + this.offset + this.timeoutMs));
   }
 
-  private learn(reply: Reply): Reply {
+  private learn<R extends Reply>(reply: R): R {
     this.offset = reply.now - monotonic();
     return reply;
   }
