@@ -73,13 +73,15 @@ export class Runner {
   ping(): Promise<boolean> {
     if (this.pinging) return Promise.resolve(false);
     const [record, , leases] = this.storeKeys;
-    const current = this.send([record, record, leases], ['read', this.channel, '', this.instanceId, '0']);
+    const current = within(this.send([record, record, leases], ['read', this.channel, '', this.instanceId, '0']), this.timeoutMs);
+    // One check at a time, until its answer or its deadline: a reply lost with a dead connection
+    // (the store's connection queues nothing) never blocks the next check.
     this.pinging = current;
     const clear = () => {
-      this.pinging = undefined;
+      if (this.pinging === current) this.pinging = undefined;
     };
     current.then(clear, clear);
-    return within(current, this.timeoutMs)
+    return current
       .then((raw) => this.learn(parseReply(raw)))
       .then(
         () => true,
