@@ -106,25 +106,6 @@ export interface BreakerOptions {
   readonly store?: BreakerStore | undefined;
 }
 
-/** The names of every breaker option, to tell them apart from other options. @internal */
-export const BREAKER_OPTION_NAMES = [
-  'name',
-  'failureThreshold',
-  'window',
-  'failureRateThreshold',
-  'minimumCalls',
-  'slowCallDurationMs',
-  'slowCallRateThreshold',
-  'resetTimeoutMs',
-  'halfOpenMaxCalls',
-  'timeoutMs',
-  'isFailure',
-  'isResultFailure',
-  'clock',
-  'initialState',
-  'store',
-] as const satisfies readonly (keyof BreakerOptions)[];
-
 /** Options that only mean something in rate mode, with `window`. */
 const RATE_MODE_OPTIONS = ['failureRateThreshold', 'minimumCalls', 'slowCallRateThreshold'] as const;
 
@@ -264,6 +245,34 @@ const resetTimeout: Check = (name, value) => {
   duration(name, value);
 };
 
+const nonEmptyString: Check = (name, value) => {
+  if (typeof value !== 'string') throw new TypeError(`${name} must be a string, got ${describe(value)}`);
+  if (value === '') throw new RangeError(`${name} must not be empty, got ""`);
+};
+
+/**
+ * Every option but `window` and `initialState`: its check and its default. Resolved in this
+ * order every time, so that every resolved object has the same shape.
+ */
+const CHECKED = [
+  ['name', nonEmptyString, 'breaker'],
+  ['failureThreshold', positiveInteger, 5],
+  ['failureRateThreshold', rate, 0.5],
+  ['minimumCalls', positiveInteger, 10],
+  ['slowCallDurationMs', duration, undefined],
+  ['slowCallRateThreshold', rate, 1],
+  ['resetTimeoutMs', resetTimeout, 30_000],
+  ['halfOpenMaxCalls', positiveInteger, 1],
+  ['timeoutMs', timerDuration, undefined],
+  ['isFailure', func, undefined],
+  ['isResultFailure', func, undefined],
+  ['clock', clockLike, systemClock],
+  ['store', storeLike, undefined],
+] as const satisfies readonly (readonly [keyof BreakerOptions, Check, unknown])[];
+
+/** The names of every breaker option, to tell them apart from other options. @internal */
+export const BREAKER_OPTION_NAMES: readonly (keyof BreakerOptions)[] = [...CHECKED.map(([key]) => key), 'window', 'initialState'];
+
 /**
  * @internal Validates `options` and applies the defaults, into a new object. Keys that are
  * neither breaker options nor in `otherKeys` are a `TypeError`, so a typo never goes unnoticed.
@@ -273,37 +282,17 @@ export function resolveOptions(input: unknown, otherKeys: readonly string[] = []
   if (o.failureThreshold !== undefined && o.window !== undefined) {
     throw new TypeError('failureThreshold (consecutive mode) and window (rate mode) cannot be given together');
   }
-  const optional = <T>(name: string, check: Check, fallback: T): T => {
-    const value = o[name];
-    if (value === undefined) return fallback;
-    check(name, value);
-    return value as T;
-  };
-  const name = optional<string>(
-    'name',
-    (n, v) => {
-      if (typeof v !== 'string') throw new TypeError(`${n} must be a string, got ${describe(v)}`);
-      if (v === '') throw new RangeError(`${n} must not be empty, got ""`);
-    },
-    'breaker',
-  );
-  const resolved: Resolved = {
-    name,
-    failureThreshold: optional('failureThreshold', positiveInteger, 5),
-    window: resolveWindow(o.window),
-    failureRateThreshold: optional('failureRateThreshold', rate, 0.5),
-    minimumCalls: optional('minimumCalls', positiveInteger, 10),
-    slowCallDurationMs: optional<number | undefined>('slowCallDurationMs', duration, undefined),
-    slowCallRateThreshold: optional('slowCallRateThreshold', rate, 1),
-    resetTimeoutMs: optional<number | ((attempt: number) => number)>('resetTimeoutMs', resetTimeout, 30_000),
-    halfOpenMaxCalls: optional('halfOpenMaxCalls', positiveInteger, 1),
-    timeoutMs: optional<number | undefined>('timeoutMs', timerDuration, undefined),
-    isFailure: optional<((error: unknown) => boolean) | undefined>('isFailure', func, undefined),
-    isResultFailure: optional<((result: unknown) => boolean) | undefined>('isResultFailure', func, undefined),
-    clock: optional<Clock>('clock', clockLike, systemClock),
-    initialState: o.initialState as BreakerSnapshot | undefined,
-    store: optional<BreakerStore | undefined>('store', storeLike, undefined),
-  };
+  const resolved: Record<string, unknown> = {};
+  for (const [key, check, fallback] of CHECKED) {
+    const value = o[key];
+    if (value === undefined) resolved[key] = fallback;
+    else {
+      check(key, value);
+      resolved[key] = value;
+    }
+  }
+  resolved.window = resolveWindow(o.window);
+  resolved.initialState = o.initialState;
   if (o.window === undefined) {
     const rateOnly = RATE_MODE_OPTIONS.find((key) => o[key] !== undefined);
     if (rateOnly !== undefined) {
@@ -312,5 +301,5 @@ export function resolveOptions(input: unknown, otherKeys: readonly string[] = []
       );
     }
   }
-  return resolved;
+  return resolved as unknown as Resolved;
 }
