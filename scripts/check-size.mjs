@@ -31,8 +31,8 @@ export const BUDGETS = {
   './redis': 10780,
   './prometheus': 4280,
   './opentelemetry': 3815,
-  // The page (HTML, CSS and script, about 4.5 KB of it gzipped on its own) is most of it.
-  './dashboard': 9385,
+  // The page (HTML, CSS and script, about 4.6 KB of it gzipped on its own) is most of it.
+  './dashboard': 9505,
 };
 
 /**
@@ -52,8 +52,8 @@ export const PARTS = [
 
 /** Budgets for the parts of ours, in bytes, min+gzip, a little above their measured size. */
 export const PART_BUDGETS = {
-  'createBreaker alone': 8130,
-  'wrap alone': 8250,
+  'createBreaker alone': 8080,
+  'wrap alone': 8205,
 };
 
 /** Node builtins and the optional peers (frameworks, Redis clients, metrics libraries) stay out of the bundle: they are not ours to ship. */

@@ -271,7 +271,23 @@ const CHECKED = [
 ] as const satisfies readonly (readonly [keyof BreakerOptions, Check, unknown])[];
 
 /** The names of every breaker option, to tell them apart from other options. @internal */
-export const BREAKER_OPTION_NAMES: readonly (keyof BreakerOptions)[] = [...CHECKED.map(([key]) => key), 'window', 'initialState'];
+export const BREAKER_OPTION_NAMES = [
+  'name',
+  'failureThreshold',
+  'window',
+  'failureRateThreshold',
+  'minimumCalls',
+  'slowCallDurationMs',
+  'slowCallRateThreshold',
+  'resetTimeoutMs',
+  'halfOpenMaxCalls',
+  'timeoutMs',
+  'isFailure',
+  'isResultFailure',
+  'clock',
+  'initialState',
+  'store',
+] as const satisfies readonly (keyof BreakerOptions)[];
 
 /**
  * @internal Validates `options` and applies the defaults, into a new object. Keys that are

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { type DashboardOptions, dashboard } from '../../src/dashboard/index.js';
 import { createBreaker, createRegistry } from '../../src/index.js';
-import { manualClock } from '../../src/testing/index.js';
+import { manualClock, memoryStore } from '../../src/testing/index.js';
 import { launch, type Watched, watchedPage } from './browser.js';
 import { close, counted, eventually, serve } from './helpers.js';
 
@@ -91,6 +91,46 @@ describe('the dashboard page in Chromium', () => {
     await shows(page, 'payments', 'closed', 2000);
     expect(await page.evaluate(() => (window as unknown as { loaded?: boolean }).loaded)).toBe(true); // the same document
     expect(await page.textContent('#status')).toBe('live');
+  });
+
+  it('shows what a breaker counting across the fleet last learnt of the fleet', async () => {
+    const clock = manualClock();
+    const store = memoryStore({ clock, counting: 'fleet' });
+    // Two members of one fleet each: the page watches one of each pair.
+    const [orders, ordersElsewhere] = [0, 1].map(() => createBreaker({ name: 'orders', clock, store }));
+    const [search, searchElsewhere] = [0, 1].map(() =>
+      createBreaker({ name: 'search', clock, store, window: { size: 20 }, minimumCalls: 10 }),
+    );
+    const alone = createBreaker({ name: 'alone', clock });
+    const fail = (b: typeof alone) => b.execute(() => Promise.reject(new Error('down'))).catch(() => {});
+    // Each watched breaker reports last, so it knows the fleet's latest counts.
+    await fail(ordersElsewhere);
+    await store.flush();
+    await fail(orders);
+    await store.flush();
+    await fail(searchElsewhere);
+    await searchElsewhere.execute(() => 'hit');
+    await store.flush();
+    clock.advance(1000); // a rate-mode member reports at most once a period
+    await fail(search);
+    await store.flush();
+    expect(orders.stats().fleet).toEqual({ calls: 2, failures: 2, slowCalls: 0, instances: 2 });
+    const counted = search.stats().fleet;
+    expect(counted?.instances).toBe(2);
+    const { page } = await open({ sources: [orders, search, alone] });
+    await shows(page, 'orders', 'closed', 5000);
+    const fleetOf = (name: string) =>
+      page.evaluate(
+        (n) =>
+          [...document.querySelectorAll<HTMLTableRowElement>('#rows tr')]
+            .find((tr) => tr.cells[0].textContent === n)
+            ?.querySelector('.fleet')?.textContent ?? null,
+        name,
+      );
+    expect(await fleetOf('orders')).toBe('fleet: 2 in a row / 5, 2 processes');
+    const rate = Math.round(((counted?.failures ?? 0) / (counted?.calls ?? 1)) * 100);
+    expect(await fleetOf('search')).toBe(`fleet: ${rate}% of ${counted?.calls} calls, 2 processes`);
+    expect(await fleetOf('alone')).toBeNull();
   });
 
   it('shows hostile names as text and runs nothing', async () => {

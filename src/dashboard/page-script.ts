@@ -113,6 +113,11 @@ function probe(r, now) {
   return ms < 1000 ? 'now' : 'in ' + Math.ceil(ms / 1000) + ' s';
 }
 
+function fleetText(f, t) {
+  return 'fleet: ' + (typeof t.failuresInARow === 'number' ? f.failures + ' in a row / ' + t.failuresInARow
+    : pct(f.calls ? f.failures / f.calls : 0) + ' of ' + f.calls + ' calls') + ', ' + f.instances + ' process' + (f.instances === 1 ? '' : 'es');
+}
+
 function lastChange(d) {
   if (!d.last) return '';
   var text = WORDS[d.last.from] + ' \u2192 ' + WORDS[d.last.to] + ' at ' + new Date(d.last.at).toLocaleTimeString();
@@ -128,9 +133,11 @@ function row(name, r, now) {
   st.appendChild(el('span', 'state s-' + d.state, WORDS[d.state] || d.state));
   tr.appendChild(st);
   var t = d.thresholds || {};
-  if (typeof t.failuresInARow === 'number') {
-    tr.appendChild(el('td', '', d.consecutiveFailures + ' in a row / ' + t.failuresInARow));
-  } else tr.appendChild(rateCell(d.window.failureRate, t.failureRate));
+  var fc = typeof t.failuresInARow === 'number'
+    ? el('td', '', d.consecutiveFailures + ' in a row / ' + t.failuresInARow)
+    : rateCell(d.window.failureRate, t.failureRate);
+  if (d.fleet) fc.appendChild(el('div', 'fleet muted', fleetText(d.fleet, t)));
+  tr.appendChild(fc);
   tr.appendChild(rateCell(d.window.slowCallRate, t.slowCallRate));
   tr.appendChild(el('td', '', perSecond(r.calls)));
   tr.appendChild(el('td', '', perSecond(r.rejected)));

@@ -29,6 +29,7 @@ td.name{white-space:normal;word-break:break-all;max-width:24em;font-family:ui-mo
 .rate b{position:absolute;top:-.2em;bottom:-.2em;width:2px;background:var(--fg)}
 .strip{display:inline-block;width:12em;height:.9em;border-radius:2px;background:var(--line);vertical-align:middle}
 .muted{color:var(--muted)}
+.fleet{font-size:.85em}
 button{font:inherit;font-size:.85em;margin-right:.25em;padding:.1em .5em;border:1px solid var(--line);border-radius:4px;background:var(--bg);color:var(--fg);cursor:pointer}
 button:hover{border-color:var(--fg)}
 body:not(.controls) .ctl{display:none}
