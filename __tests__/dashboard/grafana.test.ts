@@ -57,6 +57,8 @@ describe('docs/grafana/tripswitch.json', () => {
       'Transitions',
       'Store available',
       'Store errors per second',
+      "Fleet's counts, as last learnt",
+      'Count reports per second',
     ]);
   });
 
@@ -79,8 +81,10 @@ describe('the Grafana queries and the alerts against a real Prometheus', () => {
   it('every panel query, variable query and alert expression parses and returns data', async () => {
     const store = memoryStore();
     const payments = createBreaker({ name: 'payments', store, failureThreshold: 2, resetTimeoutMs: 1500, halfOpenMaxCalls: 1 });
+    // Never trips: its failures keep the fleet counting, so its fleet series always have a value.
+    const orders = createBreaker({ name: 'orders', store, failureThreshold: 1000 });
     const register = new Registry();
-    const stopMetrics = collectMetrics({ sources: [payments], register });
+    const stopMetrics = collectMetrics({ sources: [payments, orders], register });
     const { server, url } = await serve(async (req, res) => {
       if (req.url !== '/metrics') return void res.writeHead(404).end();
       res.writeHead(200, { 'Content-Type': register.contentType }).end(await register.metrics());
@@ -88,7 +92,11 @@ describe('the Grafana queries and the alerts against a real Prometheus', () => {
     const target = new URL(url).host;
     const prometheus = await startPrometheus(JOB, target);
     try {
-      const call = (ok: boolean) => payments.execute(() => (ok ? 'ok' : Promise.reject(new Error('down')))).catch(() => {});
+      let n = 0;
+      const call = async (ok: boolean) => {
+        await payments.execute(() => (ok ? 'ok' : Promise.reject(new Error('down')))).catch(() => {});
+        await orders.execute(() => (++n % 3 === 0 ? Promise.reject(new Error('down')) : 'ok')).catch(() => {});
+      };
       const traffic = async (ms: number, ok: boolean) => {
         for (const end = Date.now() + ms; Date.now() < end; await sleep(100)) await call(ok);
       };
@@ -127,7 +135,7 @@ describe('the Grafana queries and the alerts against a real Prometheus', () => {
         datasource: 'prometheus',
         job: JOB,
         instance: target.replace(/\./g, '\\\\.'),
-        breaker: 'payments',
+        breaker: 'payments|orders',
         failure_rate_threshold: '0.5',
         slow_call_rate_threshold: '1',
         __rate_interval: '4s',
