@@ -44,80 +44,75 @@ export interface BreakerSnapshot {
 }
 
 const STATES: readonly State[] = ['closed', 'open', 'halfOpen', 'isolated', 'disabled'];
-const TOTALS: readonly (keyof TotalStats)[] = ['calls', 'successes', 'failures', 'ignored', 'rejected', 'timeouts'];
+
+/** Checks the value at `path` (below `initialState`) and returns it, or a checked copy. */
+type Rule = (path: string, value: unknown) => unknown;
 
 function fail(path: string, expected: string, value: unknown): never {
   throw new TypeError(`initialState${path} must be ${expected}, got ${describe(value)}`);
 }
 
-function object(path: string, value: unknown): Record<string, unknown> {
-  plainObject(`initialState${path}`, value);
-  return value;
-}
+const is =
+  (ok: (value: unknown) => boolean, expected: string): Rule =>
+  (path, value) =>
+    ok(value) ? value : fail(path, expected, value);
 
-function count(path: string, value: unknown): number {
-  // Number.isInteger is false for anything but a number.
-  if (!Number.isInteger(value) || (value as number) < 0) fail(path, 'an integer >= 0', value);
-  return value as number;
-}
+const count = is((v) => Number.isInteger(v) && (v as number) >= 0, 'an integer >= 0');
+const any: Rule = (_path, value) => value;
 
-function counts(path: string, value: unknown, length?: number): number[] {
-  if (!Array.isArray(value) || (length !== undefined && value.length !== length)) {
-    fail(path, length === undefined ? 'an array' : `an array of ${length} numbers`, value);
-  }
-  return value.map((v, i) => count(`${path}[${i}]`, v));
-}
+/** An array of values that each pass `rule`, of `length` items when given. */
+const list =
+  (rule: Rule, length?: number): Rule =>
+  (path, value) =>
+    Array.isArray(value) && (length === undefined || value.length === length)
+      ? value.map((v, i) => rule(`${path}[${i}]`, v))
+      : fail(path, length === undefined ? 'an array' : `an array of ${length} numbers`, value);
 
-/** The fields `keys` of `o`, each an integer >= 0, in a new object. */
-function counters<K extends string>(path: string, o: Record<string, unknown>, keys: readonly K[]): Record<K, number> {
-  return Object.fromEntries(keys.map((k) => [k, count(`${path}.${k}`, o[k])])) as Record<K, number>;
-}
+/** An object whose fields each pass their rule: a new object of those fields only. */
+const shape =
+  (rules: Record<string, Rule>): Rule =>
+  (path, value) => {
+    plainObject(`initialState${path}`, value);
+    const copy: Record<string, unknown> = {};
+    for (const key in rules) copy[key] = rules[key](`${path}.${key}`, value[key]);
+    return copy;
+  };
 
-function windowData(value: unknown): WindowData {
-  const w = object('.window', value);
-  switch (w.kind) {
-    case 'consecutive':
-      return { kind: 'consecutive', ...counters('.window', w, ['calls', 'failures', 'slowCalls']) };
-    case 'count':
-      return { kind: 'count', size: count('.window.size', w.size), outcomes: counts('.window.outcomes', w.outcomes) };
-    case 'time': {
-      if (typeof w.durationMs !== 'number' || !(w.durationMs > 0)) fail('.window.durationMs', 'a number > 0', w.durationMs);
-      if (!Array.isArray(w.slices)) fail('.window.slices', 'an array', w.slices);
-      return {
-        kind: 'time',
-        durationMs: w.durationMs,
-        buckets: count('.window.buckets', w.buckets),
-        slices: w.slices.map((s, i) => counts(`.window.slices[${i}]`, s, 4) as [number, number, number, number]),
-      };
-    }
-    default:
-      return fail('.window.kind', "'consecutive', 'count' or 'time'", w.kind);
-  }
-}
+const WINDOWS: Record<string, Rule> = {
+  consecutive: shape({ kind: any, calls: count, failures: count, slowCalls: count }),
+  count: shape({ kind: any, size: count, outcomes: list(count) }),
+  time: shape({
+    kind: any,
+    durationMs: is((v) => typeof v === 'number' && v > 0, 'a number > 0'),
+    buckets: count,
+    slices: list(list(count, 4)),
+  }),
+};
+
+const SNAPSHOT = shape({
+  version: is((v) => v === SNAPSHOT_VERSION, String(SNAPSHOT_VERSION)),
+  name: is((v) => typeof v === 'string', 'a string'),
+  state: is((v) => STATES.includes(v as State), `one of ${STATES.join(', ')}`),
+  savedAt: is(Number.isFinite, 'a finite number'),
+  retryAfterMs: any, // checked below: it depends on the state
+  attempt: is((v) => Number.isInteger(v) && (v as number) >= 1, 'an integer >= 1'),
+  consecutiveFailures: count,
+  window: (path, value) => {
+    plainObject(`initialState${path}`, value);
+    const rule = Object.hasOwn(WINDOWS, value.kind as string) ? WINDOWS[value.kind as string] : undefined;
+    return rule === undefined ? fail(`${path}.kind`, "'consecutive', 'count' or 'time'", value.kind) : rule(path, value);
+  },
+  totals: shape({ calls: count, successes: count, failures: count, ignored: count, rejected: count, timeouts: count }),
+});
 
 /** @internal Checks that `value` is a snapshot this version can read; returns a copy. */
 export function parseSnapshot(value: unknown): BreakerSnapshot {
-  const s = object('', value);
-  if (s.version !== SNAPSHOT_VERSION) fail('.version', String(SNAPSHOT_VERSION), s.version);
-  if (typeof s.name !== 'string') fail('.name', 'a string', s.name);
-  if (!STATES.includes(s.state as State)) fail('.state', `one of ${STATES.join(', ')}`, s.state);
-  if (!Number.isFinite(s.savedAt)) fail('.savedAt', 'a finite number', s.savedAt);
+  // The rules above check every field of the type, and copy nothing else.
+  const s = SNAPSHOT('', value) as unknown as BreakerSnapshot;
   const open = s.state === 'open';
-  if (open ? typeof s.retryAfterMs !== 'number' || !(s.retryAfterMs >= 0) : s.retryAfterMs !== null) {
-    fail('.retryAfterMs', open ? 'a number >= 0 when open' : 'null unless open', s.retryAfterMs);
+  const retry = s.retryAfterMs;
+  if (open ? typeof retry !== 'number' || !(retry >= 0) : retry !== null) {
+    fail('.retryAfterMs', open ? 'a number >= 0 when open' : 'null unless open', retry);
   }
-  const attempt = count('.attempt', s.attempt);
-  if (attempt < 1) fail('.attempt', 'an integer >= 1', attempt);
-  const totals = counters('.totals', object('.totals', s.totals), TOTALS);
-  return {
-    version: SNAPSHOT_VERSION,
-    name: s.name,
-    state: s.state as State,
-    savedAt: s.savedAt as number,
-    retryAfterMs: s.retryAfterMs as number | null,
-    attempt,
-    consecutiveFailures: count('.consecutiveFailures', s.consecutiveFailures),
-    window: windowData(s.window),
-    totals,
-  };
+  return s;
 }
