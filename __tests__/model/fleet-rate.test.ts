@@ -1,5 +1,12 @@
 import fc from 'fast-check';
-import { type Breaker, type BreakerStore, type CountReport, createBreaker, type StoreLink } from '../../src/index.js';
+import {
+  type Breaker,
+  type BreakerOptions,
+  type BreakerStore,
+  type CountReport,
+  createBreaker,
+  type StoreLink,
+} from '../../src/index.js';
 import { type MemoryStore, manualClock, memoryStore } from '../../src/testing/index.js';
 import { flush } from '../helpers.js';
 
@@ -253,14 +260,16 @@ test('a fleet counting its windows together opens on the sum of what its members
       const sent: { who: number; report: CountReport; at: number; up: boolean }[] = [];
       const shared = watched(store, (i, report) => sent.push({ who: i, report, at: clock.now(), up }));
       const opened: { who: number; reason: unknown; remote: unknown }[] = [];
+      const breakerOptions: BreakerOptions = {
+        ...options,
+        window: options.window as BreakerOptions['window'],
+        ...(slow === undefined ? {} : { slowCallDurationMs: SLOW_MS, slowCallRateThreshold: slow }),
+        name: 'dep',
+        store: shared,
+        clock,
+      };
       const fleet: Breaker[] = Array.from({ length: N }, (_, i) => {
-        const b = createBreaker({
-          ...options,
-          ...(slow === undefined ? {} : { slowCallDurationMs: SLOW_MS, slowCallRateThreshold: slow }),
-          name: 'dep',
-          store: shared,
-          clock,
-        });
+        const b = createBreaker(breakerOptions);
         b.on('open', (e) => opened.push({ who: i, reason: e.reason, remote: (e as { remote?: unknown }).remote }));
         return b;
       });
