@@ -116,7 +116,9 @@ export class FleetTally {
         slowCallRate: o.slowCallDurationMs === undefined ? 2 : o.slowCallRateThreshold,
         retryAfterMs,
         attempt,
-        keepMs: w.kind === 'time' ? w.durationMs : retryAfterMs,
+        // A count window has no duration: its figures last an open period, and at least until a
+        // member calling once per period has reported again.
+        keepMs: w.kind === 'time' ? w.durationMs : Math.max(retryAfterMs, 2 * COUNT_WINDOW_PERIOD_MS),
       };
     }
     this.dirty = false;

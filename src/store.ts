@@ -104,7 +104,7 @@ export type CountReport =
       readonly retryAfterMs: number;
       /** The attempt of that open period. */
       readonly attempt: number;
-      /** How long this report counts, in milliseconds (the window's duration). */
+      /** How long this report counts, in milliseconds (a time window's duration; a count window: the open period, at least two report periods). */
       readonly keepMs: number;
     };
 

@@ -1,6 +1,6 @@
 // Counting failures across a fleet of real processes on one real Redis (fleet-counts.md 3-6):
 // the two detection scenarios, with their figures printed beside `counting: 'local'`, quorum 2
-// against one sick process, a process killed mid-run, and Redis paused while counting.
+// against one sick process, a process killed mid-run, and Redis paused, and killed, while counting.
 
 import { type RedisServer, startRedis } from '../redis/server.js';
 import { bundleChild, eventually, type Member, sleep, spawnMember, startUpstream, type Upstream, url } from './harness.js';
@@ -160,4 +160,60 @@ it('Redis paused while counting: each process counts alone, no call waits, and n
     await Promise.all(members.map((m) => m.send({ cmd: 'call', name, url: upstream.url })));
   }
   expect(await statesOf(members, name)).toEqual(['closed', 'closed', 'closed', 'closed']);
+});
+
+it('Redis killed while counting: each process counts alone, and after a restart empty no stale count opens the fleet', async () => {
+  // fleet[0..3]: ioredis, node-redis, ioredis, node-redis.
+  const members = fleet.slice(0, 4);
+  const [a, b, c, d] = members;
+  const name = 'killed-counting';
+  const storesOf = async (m: Member) => (await m.send<{ stats: { available: boolean }[] }>({ cmd: 'store' })).stats;
+  const everyStore = (available: boolean) => async () =>
+    (await Promise.all(members.map(storesOf))).every((stats) => stats.every((s) => s.available === available));
+  const fail = async (m: Member) => {
+    const result = await m.send<{ ok: boolean; ms: number }>({ cmd: 'call', name, url: upstream.url });
+    expect(result.ok).toBe(false);
+    // No call waits for the store, up or down (the bound is loose: the machine is shared).
+    expect(result.ms).toBeLessThan(1_000);
+  };
+  await make(members, name, 'fleet', { failureThreshold: 4, resetTimeoutMs: 60_000 });
+  await sleep(200);
+  upstream.mode = 'down';
+  await fail(a);
+  await fail(b);
+  expect(await eventually(async () => (await statsOf(b, name)).fleet?.failures === 2)).toBe(true);
+
+  await redis.kill();
+  try {
+    expect(await eventually(everyStore(false), 15_000, 50)).toBe(true);
+    // Alone, as with counting: 'local': with the fleet's run at 2, c's three failures would open
+    // the fleet; they do not, and its own fourth opens only c.
+    await fail(a);
+    for (let i = 0; i < 3; i++) await fail(c);
+    expect(await statesOf(members, name)).toEqual(['closed', 'closed', 'closed', 'closed']);
+    await fail(c);
+    expect(await statesOf(members, name)).toEqual(['closed', 'closed', 'open', 'closed']);
+    await sleep(300);
+    expect(await statesOf(members, name)).toEqual(['closed', 'closed', 'open', 'closed']);
+    // Reset by hand while Redis is away, so that its trip does not reach the fleet on resync.
+    await c.send({ cmd: 'manual', name, action: 'close' });
+  } finally {
+    await redis.start();
+  }
+  expect(await eventually(everyStore(true), 20_000, 50)).toBe(true);
+  await sleep(300);
+
+  // Redis came back empty: the run of 2 from before the kill, and the failures counted alone
+  // meanwhile, are gone. Two fresh failures from two processes make a run of 2, not 4 or more.
+  await fail(b);
+  await fail(d);
+  expect(await eventually(async () => (await statsOf(d, name)).fleet?.failures === 2, 5_000)).toBe(true);
+  await sleep(300);
+  expect(await statesOf(members, name)).toEqual(['closed', 'closed', 'closed', 'closed']);
+  // Fresh failures counted across the fleet open it again, everywhere.
+  await fail(c);
+  await fail(d);
+  expect(await eventually(allOpen(members, name), 10_000, 20)).toBe(true);
+  const opened = members.flatMap((m) => m.events.filter((e) => e.name === name && e.to === 'open'));
+  expect(opened.filter((e) => e.remote === true).length).toBeGreaterThanOrEqual(3);
 });

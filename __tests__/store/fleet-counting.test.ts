@@ -128,3 +128,22 @@ it('rate mode: at most one report per period, and a window below the thresholds 
   expect(a.stats().fleet).toEqual({ calls: 6, failures: 1, slowCalls: 0, instances: 2 });
   expect([a.state, b.state]).toEqual(['closed', 'closed']);
 });
+
+it('rate mode, a count window: a report outlives an open period shorter than the report period', async () => {
+  // Each process reports at most once a second; with a 200 ms open period its figures must still
+  // count until it may report again, or the fleet's window holds one process at a time.
+  const { clock, breakers, settle } = fleetOf(3, {
+    window: { size: 10 },
+    minimumCalls: 3,
+    failureRateThreshold: 0.5,
+    resetTimeoutMs: 200,
+  });
+  await settle();
+  for (const b of breakers) {
+    if (b !== breakers[0]) clock.advance(300);
+    await fail(b);
+    await settle();
+  }
+  // Alone each holds 1 call of the 3 needed; together 3 failures within a second.
+  expect(breakers.map((b) => b.state)).toEqual(['open', 'open', 'open']);
+});
