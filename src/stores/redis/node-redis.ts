@@ -69,11 +69,14 @@ const optionsOf = (client: NodeRedis): Options => client.options ?? client._opti
 const isCluster = (client: NodeRedis): boolean => optionsOf(client).rootNodes !== undefined;
 
 /**
- * A connection of the store's own, with the user's settings but these: no offline queue, and
- * replies as strings whatever type mapping the user's client has.
+ * A connection of the store's own, with the user's settings but these: no offline queue,
+ * replies as strings whatever type mapping the user's client has, and no `CLIENT SETINFO` in
+ * the handshake. node-redis ignores any failure of those two commands, a lost connection
+ * included: before 5.11, a connection lost during a handshake made of them alone (RESP2, no
+ * password, name or database) was taken for ready, on a dead socket, and never reconnected.
  */
 function duplicate(client: NodeRedis, queue: boolean): NodeRedis {
-  const own = { commandOptions: undefined, ...(queue ? {} : { disableOfflineQueue: true }) };
+  const own = { commandOptions: undefined, disableClientInfo: true, ...(queue ? {} : { disableOfflineQueue: true }) };
   return isCluster(client)
     ? client.duplicate({ ...own, defaults: { ...client.options?.defaults, ...own } })
     : client.duplicate(own);

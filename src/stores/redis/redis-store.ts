@@ -82,7 +82,14 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
     }
     settleWaiters(new Error('tripswitch/redis: Redis is unavailable; breakers decide alone until it is back', { cause: error }));
     if (retryTimer === undefined) {
-      retryTimer = setInterval(() => void resync(), Math.min(1000, Math.max(100, timeoutMs)));
+      // No tick starts a round during another: a health check may last the whole interval, and
+      // rounds asked for at every tick would never end (nor would `close()`, which awaits them).
+      retryTimer = setInterval(
+        () => {
+          if (!resyncing) void resync();
+        },
+        Math.min(1000, Math.max(100, timeoutMs)),
+      );
       (retryTimer as { unref?: () => void }).unref?.();
     }
   };
