@@ -89,3 +89,17 @@ describe('the caller signal', () => {
     expect(breaker.stats().totals).toMatchObject({ ignored: 1, timeouts: 1, failures: 1 });
   });
 });
+
+test("with a caller signal and no timeoutMs, the clock's clearTimeout is never called: no timer was set", async () => {
+  const base = manualClock();
+  const cleared: unknown[] = [];
+  const clock = {
+    now: () => base.now(),
+    setTimeout: base.setTimeout.bind(base),
+    clearTimeout: (t: unknown) => void cleared.push(t),
+  };
+  const breaker = createBreaker({ clock });
+  await breaker.execute(() => 'ok', { signal: new AbortController().signal });
+  await breaker.execute(() => Promise.reject(boom), { signal: new AbortController().signal }).catch(() => {});
+  expect(cleared).toHaveLength(0);
+});
