@@ -270,7 +270,11 @@ const CHECKED = [
   ['store', storeLike, undefined],
 ] as const satisfies readonly (readonly [keyof BreakerOptions, Check, unknown])[];
 
-/** The names of every breaker option, to tell them apart from other options. @internal */
+/**
+ * The names of every breaker option, to tell them apart from other options. @internal Written
+ * out rather than read off `CHECKED`: a list built by a call would keep the whole table (and
+ * every check) in the bundle of an entry that imports one check.
+ */
 export const BREAKER_OPTION_NAMES = [
   'name',
   'failureThreshold',

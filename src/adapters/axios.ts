@@ -1,10 +1,10 @@
 import type { AxiosInstance, AxiosResponse, InternalAxiosRequestConfig } from 'axios';
 import type { CircuitBreaker } from '../breaker.js';
 import { describe } from '../describe.js';
-import { type BreakerOptions, duration, func, optionsObject, positiveInteger, resolveOptions } from '../options.js';
+import { type BreakerOptions, optionsObject } from '../options.js';
 import { BreakerRegistry, type Registry } from '../registry.js';
 import type { Breaker, Permit } from '../types.js';
-import { boolean, holdOpen, optional } from './retry-after.js';
+import { holdOpen, resolveOutbound } from './retry-after.js';
 
 /**
  * Options of {@link guardAxios}: those of `guardFetch` without `fetch`. `timeoutMs` is the axios
@@ -92,26 +92,17 @@ export function guardAxios(instance: AxiosInstance, options?: GuardAxiosOptions)
     throw new TypeError(`guardAxios needs an axios instance (axios or axios.create()), got ${describe(instance)}`);
   }
   const o = optionsObject('options', options);
-  const key = (optional(o, 'key', func) as ((url: URL) => unknown) | undefined) ?? ((url: URL) => url.origin);
+  const { key, isFailureResponse, respectRetryAfter, maxRetryAfterMs, maxKeys, resolved } = resolveOutbound(
+    o,
+    'guardAxios',
+    OWN_KEYS,
+    defaultIsFailureResponse,
+  );
   // The default key: the origin, read without parsing a URL per request where it can be.
   const byOrigin = o.key === undefined;
   const origins = originCache();
-  const isFailureResponse =
-    (optional(o, 'isFailureResponse', func) as GuardAxiosOptions['isFailureResponse']) ?? defaultIsFailureResponse;
-  const respectRetryAfter = optional(o, 'respectRetryAfter', boolean) ?? true;
-  const maxRetryAfterMs = (optional(o, 'maxRetryAfterMs', duration) as number | undefined) ?? 300_000;
-  positiveInteger('maxKeys', o.maxKeys ?? 1000);
-  for (const name of ['name', 'initialState'] as const) {
-    if (o[name] !== undefined) {
-      throw new TypeError(
-        `${name} cannot be given to guardAxios: each origin's breaker is named by its key (the origin, or what key returns) and starts afresh; leave ${name} out, and pass key to choose the names`,
-      );
-    }
-  }
-  if (o.maxSize !== undefined) throw new TypeError('unknown option "maxSize" (the bound is maxKeys)');
-  const resolved = resolveOptions(o, OWN_KEYS);
   const isResultFailure = resolved.isResultFailure;
-  const registry: Registry = new BreakerRegistry({ ...resolved, timeoutMs: undefined }, (o.maxKeys ?? 1000) as number);
+  const registry: Registry = new BreakerRegistry({ ...resolved, timeoutMs: undefined }, maxKeys);
   const clock = resolved.clock;
   const timeoutMs = resolved.timeoutMs;
 

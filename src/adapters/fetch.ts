@@ -1,9 +1,8 @@
-import { systemClock } from '../clock.js';
 import { describe } from '../describe.js';
-import { type BreakerOptions, duration, func, optionsObject, positiveInteger, resolveOptions } from '../options.js';
+import { type BreakerOptions, func, optionsObject } from '../options.js';
 import { BreakerRegistry, type Registry } from '../registry.js';
 import type { Checked } from '../rules.js';
-import { boolean, holdOpen, optional } from './retry-after.js';
+import { holdOpen, optional, resolveOutbound } from './retry-after.js';
 
 /**
  * Options of {@link guardFetch}: the breaker options of every origin's breaker (each is named
@@ -78,34 +77,23 @@ export function guardFetch<O extends GuardFetchOptions | undefined>(options: Che
 export function guardFetch(options?: GuardFetchOptions): GuardedFetch {
   const o = optionsObject('options', options);
   const given = optional(o, 'fetch', func) as typeof fetch | undefined;
-  const key = (optional(o, 'key', func) as ((url: URL) => unknown) | undefined) ?? ((url: URL) => url.origin);
-  const isFailureResponse =
-    (optional(o, 'isFailureResponse', func) as GuardFetchOptions['isFailureResponse']) ?? defaultIsFailureResponse;
-  const respectRetryAfter = optional(o, 'respectRetryAfter', boolean) ?? true;
-  const maxRetryAfterMs = (optional(o, 'maxRetryAfterMs', duration) as number | undefined) ?? 300_000;
-  positiveInteger('maxKeys', o.maxKeys ?? 1000);
-  const isResultFailure = o.isResultFailure as ((result: unknown) => boolean) | undefined;
-  if (isResultFailure !== undefined) func('isResultFailure', isResultFailure);
-
-  for (const name of ['name', 'initialState'] as const) {
-    if (o[name] !== undefined) {
-      throw new TypeError(
-        `${name} cannot be given to guardFetch: each origin's breaker is named by its key (the origin, or what key returns) and starts afresh; leave ${name} out, and pass key to choose the names`,
-      );
-    }
-  }
-  if (o.maxSize !== undefined) throw new TypeError('unknown option "maxSize" (the bound is maxKeys)');
   // Unknown keys and bad breaker options fail here, with the core's messages.
-  const resolved = resolveOptions(o, OWN_KEYS);
+  const { key, isFailureResponse, respectRetryAfter, maxRetryAfterMs, maxKeys, resolved } = resolveOutbound(
+    o,
+    'guardFetch',
+    OWN_KEYS,
+    defaultIsFailureResponse,
+  );
+  const isResultFailure = resolved.isResultFailure;
   const registry: Registry = new BreakerRegistry(
     {
       ...resolved,
       isResultFailure: (result: unknown) => isFailureResponse(result as Response) || isResultFailure?.(result) === true,
     },
-    (o.maxKeys ?? 1000) as number,
+    maxKeys,
   );
-  const clock = (o.clock as BreakerOptions['clock']) ?? systemClock;
-  const timed = o.timeoutMs !== undefined;
+  const clock = resolved.clock;
+  const timed = resolved.timeoutMs !== undefined;
 
   const guarded = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const url = input instanceof Request ? new URL(input.url) : new URL(input);

@@ -1,4 +1,5 @@
 import { describe } from '../describe.js';
+import { duration, func, positiveInteger, type Resolved, resolveOptions } from '../options.js';
 import type { Breaker } from '../types.js';
 
 // What the outbound guards (tripswitch/fetch, tripswitch/axios) share: `Retry-After` and the
@@ -36,4 +37,44 @@ export function optional(o: Record<string, unknown>, name: string, check: (name:
 /** @internal Throws a `TypeError` unless `value` is a boolean. */
 export function boolean(name: string, value: unknown): void {
   if (typeof value !== 'boolean') throw new TypeError(`${name} must be a boolean, got ${describe(value)}`);
+}
+
+/** @internal The options of an outbound guard besides the breaker options, checked, with their defaults. */
+export interface Outbound<R> {
+  readonly key: (url: URL) => unknown;
+  readonly isFailureResponse: (response: R) => boolean;
+  readonly respectRetryAfter: boolean;
+  readonly maxRetryAfterMs: number;
+  readonly maxKeys: number;
+  /** The breaker options, checked by the core. */
+  readonly resolved: Resolved;
+}
+
+/**
+ * @internal Checks the options `guard` (guardFetch, guardAxios) shares with the other outbound
+ * guard, then the breaker options with the core's messages (keys not in `ownKeys` refused).
+ */
+export function resolveOutbound<R>(
+  o: Record<string, unknown>,
+  guard: string,
+  ownKeys: readonly string[],
+  isFailureByDefault: (response: R) => boolean,
+): Outbound<R> {
+  const key = (optional(o, 'key', func) as ((url: URL) => unknown) | undefined) ?? ((url: URL) => url.origin);
+  const isFailureResponse =
+    (optional(o, 'isFailureResponse', func) as ((response: R) => boolean) | undefined) ?? isFailureByDefault;
+  const respectRetryAfter = (optional(o, 'respectRetryAfter', boolean) as boolean | undefined) ?? true;
+  const maxRetryAfterMs = (optional(o, 'maxRetryAfterMs', duration) as number | undefined) ?? 300_000;
+  const maxKeys = (o.maxKeys ?? 1000) as number;
+  positiveInteger('maxKeys', maxKeys);
+  for (const name of ['name', 'initialState'] as const) {
+    if (o[name] !== undefined) {
+      throw new TypeError(
+        `${name} cannot be given to ${guard}: each origin's breaker is named by its key (the origin, or what key returns) and starts afresh; leave ${name} out, and pass key to choose the names`,
+      );
+    }
+  }
+  if (o.maxSize !== undefined) throw new TypeError('unknown option "maxSize" (the bound is maxKeys)');
+  const resolved = resolveOptions(o, ownKeys);
+  return { key, isFailureResponse, respectRetryAfter, maxRetryAfterMs, maxKeys, resolved };
 }
