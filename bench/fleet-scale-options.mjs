@@ -4,7 +4,7 @@
 
 /** The flags the group accepts, each with what it sets. */
 export const SCALE_FLAGS = {
-  '--quick': 'P = 4 and 32 only, 10 s warm-up, 8 s measured',
+  '--quick': 'P = 4, 8 and 32 only, 10 s warm-up, 8 s measured',
   '--p': 'instances per run, a comma-separated list (default 4,8,16,32)',
   '--breakers': 'breakers per instance, K (default 100)',
   '--seconds': 'measured seconds per run (default 20)',
@@ -27,7 +27,7 @@ const DEFAULTS = {
   // Redis stays down this long before the empty server starts, as a real restart does.
   downMs: 1000,
 };
-const QUICK = { p: [4, 32], seconds: 8, warmup: 10 };
+const QUICK = { p: [4, 8, 32], seconds: 8, warmup: 10 };
 
 const positive = (flag, text) => {
   const value = Number(text);
