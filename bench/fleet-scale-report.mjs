@@ -6,7 +6,7 @@ const fixed = (digits) => (v) => (v === undefined || v === null ? '—' : v.toFi
 const whole = (v) => Math.round(v).toLocaleString('en');
 const rate = (bytes) => (bytes >= 1e6 ? `${(bytes / 1e6).toFixed(2)} MB/s` : `${(bytes / 1e3).toFixed(1)} kB/s`);
 const mib = (bytes) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
-const seconds = (ms) => (ms === null ? 'not within 30 s' : `${(ms / 1000).toFixed(2)} s`);
+const seconds = (ms) => (ms === null ? 'not every one within 30 s' : `${(ms / 1000).toFixed(2)} s`);
 
 /** Renders the group's result: a table per mode, then the empty restart. */
 export function renderFleetScale(r, env) {
@@ -74,7 +74,10 @@ export function renderFleetScale(r, env) {
             `${whole(x.scripts)} (${x.scriptsPerInstance.toFixed(1)} per instance; allowed 5 per instance + 2 per breaker not closed: ${x.allowed})`,
           ],
           ['peak scripts per second', `${whole(x.peakPerSecond)} (most in one second: ${whole(x.mostInOneSecond)})`],
-          ['instances that went unavailable / emitted available again', `${x.wentDown} / ${x.available} of ${x.p}`],
+          [
+            "instances that emitted 'unavailable' / 'available' again (of P)",
+            `${x.wentDown} / ${x.available} of ${x.p}${x.downAgain > 0 ? `; ${x.downAgain} went unavailable more than once` : ''}`,
+          ],
           ['every instance available, after the new server answered', seconds(x.availableAfterStartMs)],
           ['every instance available, after the kill', seconds(x.availableAfterKillMs)],
         ],

@@ -153,29 +153,31 @@ async function emptyRestart(children, redis, events, p) {
   const sampler = new Redis(redis.url, { maxRetriesPerRequest: 1 });
   sampler.on('error', () => {});
   const samples = [{ at: upAt, scripts: 0 }];
-  const availableAt = new Map();
-  const wentDown = new Set();
+  // Per instance, its last event since the kill, and how many times it said 'unavailable'.
+  const last = new Map();
+  const downs = new Map();
   const seen = () => {
-    for (const e of events) {
+    for (const e of events.splice(0)) {
       if (e.at < killedAt) continue;
-      if (e.kind === 'unavailable') wentDown.add(e.instance);
-      else if (e.kind === 'available') availableAt.set(e.instance, e.at);
+      last.set(e.instance, e);
+      if (e.kind === 'unavailable') downs.set(e.instance, (downs.get(e.instance) ?? 0) + 1);
     }
   };
-  let allAt;
+  // Every instance that went down is back; one that has not said anything 1 s after the new
+  // server answered never noticed (it is counted as available throughout).
+  const allBack = (t) => [...last.values()].every((e) => e.kind === 'available') && (last.size === p || t - upAt > 1000);
   let settleUntil;
   while (true) {
     const t = now();
     samples.push({ at: t, scripts: await readScripts(sampler) });
     seen();
-    if (allAt === undefined && availableAt.size >= p) {
-      allAt = Math.max(...availableAt.values());
-      settleUntil = t + 1000;
-    }
+    if (settleUntil === undefined && allBack(t)) settleUntil = t + 1000;
     if (settleUntil !== undefined && t >= settleUntil) break;
     if (t - upAt > AVAILABLE_MS) break;
     await sleep(Math.max(0, 100 - (now() - t)));
   }
+  const back = [...last.values()].filter((e) => e.kind === 'available');
+  const allAt = back.length > 0 && back.length === last.size ? Math.max(...back.map((e) => e.at)) : undefined;
   const after = await snapshot(children);
   await sampler.quit();
   const rates = samples.slice(1).map((s, k) => ((s.scripts - samples[k].scripts) / (s.at - samples[k].at)) * 1000);
@@ -196,15 +198,16 @@ async function emptyRestart(children, redis, events, p) {
     peakPerSecond: Math.max(0, ...rates),
     mostInOneSecond: perSecond,
     sampleMs: 100,
-    wentDown: wentDown.size,
-    available: availableAt.size,
+    wentDown: downs.size,
+    available: back.length,
+    downAgain: [...downs.values()].filter((n) => n > 1).length,
     availableAfterStartMs: allAt === undefined ? null : allAt - upAt,
     availableAfterKillMs: allAt === undefined ? null : allAt - killedAt,
     notClosedAfter: after.notClosed,
   };
   const when = (ms) => (ms === null ? `not within ${AVAILABLE_MS / 1000} s` : `${(ms / 1000).toFixed(2)} s`);
   log(
-    `  empty restart, P = ${p}: ${scripts} scripts (${result.scriptsPerInstance.toFixed(1)} per instance; allowed ${result.allowed}), peak ${result.peakPerSecond.toFixed(0)} scripts/s over 100 ms (${perSecond} in the busiest second), ${result.wentDown} instances went down, ${result.available} available again, every one ${when(result.availableAfterStartMs)} after the new server answered (${when(result.availableAfterKillMs)} after the kill)`,
+    `  empty restart, P = ${p}: ${scripts} scripts (${result.scriptsPerInstance.toFixed(1)} per instance; allowed ${result.allowed}), peak ${result.peakPerSecond.toFixed(0)} scripts/s over 100 ms (${perSecond} in the busiest second), ${result.wentDown} instances went down, ${result.available} available again (${result.downAgain} went down more than once), every one ${when(result.availableAfterStartMs)} after the new server answered (${when(result.availableAfterKillMs)} after the kill)`,
   );
   return result;
 }
