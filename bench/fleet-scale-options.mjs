@@ -26,6 +26,8 @@ const DEFAULTS = {
   failureRate: 0.02,
   // Redis stays down this long before the empty server starts, as a real restart does.
   downMs: 1000,
+  // INFO is read this often during the resynchronization; the peak is a rate over this long.
+  sampleMs: 100,
 };
 const QUICK = { p: [4, 8, 32], seconds: 8, warmup: 10 };
 

@@ -63,7 +63,7 @@ export function renderFleetScale(r, env) {
   if (x !== undefined) {
     parts.push(
       '',
-      `Empty restart: with P = ${x.p} instances (K = ${x.breakers}, ${s.modes[0].label}) running, their calls paused 1 s before (so that every script counted is the resynchronization's), Redis is killed (SIGKILL), kept down ${x.downMs / 1000} s, and a new empty server started on the same port. Its scripts are read every ${x.sampleMs} ms (INFO commandstats) until every instance's store has emitted 'available', and 1 s more; the peak is the highest rate over one ${x.sampleMs} ms sample.`,
+      `Empty restart: with P = ${x.p} instances (K = ${x.breakers}, ${s.modes[0].label}) running, their calls paused 1 s before (so that every script counted is the resynchronization's), Redis is killed (SIGKILL), kept down ${x.downMs / 1000} s, and a new empty server started on the same port. Its scripts are read every ${x.sampleMs} ms (INFO commandstats) until every instance's store has emitted 'available', and 1 s more; the peak is the highest rate between two readings at least ${x.sampleMs} ms apart (each reading stamped when its reply came in).`,
       '',
       table(
         ['', ''],

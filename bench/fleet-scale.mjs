@@ -169,18 +169,27 @@ async function emptyRestart(children, redis, events, p) {
   let settleUntil;
   while (true) {
     const t = now();
-    samples.push({ at: t, scripts: await readScripts(sampler) });
+    // Stamped when the reply is in: what it says held then.
+    const scripts = await readScripts(sampler);
+    samples.push({ at: now(), scripts });
     seen();
     if (settleUntil === undefined && allBack(t)) settleUntil = t + 1000;
     if (settleUntil !== undefined && t >= settleUntil) break;
     if (t - upAt > AVAILABLE_MS) break;
-    await sleep(Math.max(0, 100 - (now() - t)));
+    await sleep(Math.max(0, settings.sampleMs - (now() - t)));
   }
   const back = [...last.values()].filter((e) => e.kind === 'available');
   const allAt = back.length > 0 && back.length === last.size ? Math.max(...back.map((e) => e.at)) : undefined;
   const after = await snapshot(children);
   await sampler.quit();
-  const rates = samples.slice(1).map((s, k) => ((s.scripts - samples[k].scripts) / (s.at - samples[k].at)) * 1000);
+  // The peak rate: over each stretch between a sample and the latest one at least 100 ms
+  // before it (two readings a few ms apart would make a burst look far faster than it was).
+  const rates = [];
+  for (let b = 1, a = 0; b < samples.length; b++) {
+    while (a + 1 < b && samples[b].at - samples[a + 1].at >= settings.sampleMs) a++;
+    if (samples[b].at - samples[a].at >= settings.sampleMs)
+      rates.push(((samples[b].scripts - samples[a].scripts) / (samples[b].at - samples[a].at)) * 1000);
+  }
   // The most scripts in any second: sliding over the samples.
   let perSecond = 0;
   for (let a = 0; a < samples.length; a++)
@@ -197,7 +206,7 @@ async function emptyRestart(children, redis, events, p) {
     scriptsPerInstance: scripts / p,
     peakPerSecond: Math.max(0, ...rates),
     mostInOneSecond: perSecond,
-    sampleMs: 100,
+    sampleMs: settings.sampleMs,
     wentDown: downs.size,
     available: back.length,
     downAgain: [...downs.values()].filter((n) => n > 1).length,
@@ -207,7 +216,7 @@ async function emptyRestart(children, redis, events, p) {
   };
   const when = (ms) => (ms === null ? `not within ${AVAILABLE_MS / 1000} s` : `${(ms / 1000).toFixed(2)} s`);
   log(
-    `  empty restart, P = ${p}: ${scripts} scripts (${result.scriptsPerInstance.toFixed(1)} per instance; allowed ${result.allowed}), peak ${result.peakPerSecond.toFixed(0)} scripts/s over 100 ms (${perSecond} in the busiest second), ${result.wentDown} instances went down, ${result.available} available again (${result.downAgain} went down more than once), every one ${when(result.availableAfterStartMs)} after the new server answered (${when(result.availableAfterKillMs)} after the kill)`,
+    `  empty restart, P = ${p}: ${scripts} scripts (${result.scriptsPerInstance.toFixed(1)} per instance; allowed ${result.allowed}), peak ${result.peakPerSecond.toFixed(0)} scripts/s over ${settings.sampleMs} ms (${perSecond} in the busiest second), ${result.wentDown} instances went down, ${result.available} available again (${result.downAgain} went down more than once), every one ${when(result.availableAfterStartMs)} after the new server answered (${when(result.availableAfterKillMs)} after the kill)`,
   );
   return result;
 }
