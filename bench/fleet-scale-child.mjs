@@ -105,6 +105,7 @@ function snapshot() {
   const notClosed = fleet.pairs.filter((p) => p.breaker.state !== 'closed').length;
   const stats = fleet.members.map((m) => m.store.stats());
   return {
+    at: now(),
     ...fleet.count,
     notClosed,
     available: stats.filter((s) => s.available).length,

@@ -66,11 +66,14 @@ async function spawnChild(events) {
 const sum = (values, key) => values.reduce((total, v) => total + v[key], 0);
 const snapshot = async (children) => {
   const parts = await Promise.all(children.map((c) => c.send({ cmd: 'snapshot' })));
-  const total = {};
+  const total = { parts };
   for (const key of ['calls', 'failures', 'rejected', 'trips', 'adopted', 'messages', 'notClosed', 'available', 'storeErrors'])
     total[key] = sum(parts, key);
   return total;
 };
+/** Per second, summed over the processes, each over the time between its own two snapshots. */
+const perSecond = (a, b, key) =>
+  b.parts.reduce((total, part, k) => total + ((part[key] - a.parts[k][key]) / (part.at - a.parts[k].at)) * 1000, 0);
 
 /** Starts P instances of `mode` spread over the children; resolves once every one is ready. */
 async function startFleet(children, redis, mode, p, run) {
@@ -97,27 +100,27 @@ async function startFleet(children, redis, mode, p, run) {
 
 /** One measured period of a running fleet: Redis's counters and the instances', before and after. */
 async function measure(children, admin, mode, p, baselineMemory) {
-  const fleet0 = await snapshot(children);
-  const redis0 = await readCounters(admin);
+  // The instances' counters and Redis's are read at the same time, at both ends.
+  const [fleet0, redis0] = await Promise.all([snapshot(children), readCounters(admin)]);
   await sleep(settings.seconds * 1000);
-  const redis1 = await readCounters(admin);
-  const fleet1 = await snapshot(children);
+  const [fleet1, redis1] = await Promise.all([snapshot(children), readCounters(admin)]);
   const r = between(redis0, redis1);
   const d = (key) => fleet1[key] - fleet0[key];
   const failures = d('failures');
   const deliveries = d('messages');
+  const failuresPerSecond = perSecond(fleet0, fleet1, 'failures');
   const row = {
     id: `${mode}-${p}`,
     mode,
     p,
     breakers: settings.breakers,
     seconds: r.seconds,
-    callsPerSecond: d('calls') / r.seconds,
-    failuresPerSecond: failures / r.seconds,
+    callsPerSecond: perSecond(fleet0, fleet1, 'calls'),
+    failuresPerSecond,
     scriptsPerSecond: r.scriptsPerSecond,
-    scriptsPerFailure: failures > 0 ? r.scripts / failures : undefined,
+    scriptsPerFailure: failures > 0 ? r.scriptsPerSecond / failuresPerSecond : undefined,
     publishesPerSecond: r.publishesPerSecond,
-    deliveriesPerSecond: deliveries / r.seconds,
+    deliveriesPerSecond: perSecond(fleet0, fleet1, 'messages'),
     deliveriesPerFailure: failures > 0 ? deliveries / failures : undefined,
     bytesOutPerSecond: r.bytesOutPerSecond,
     cpuPercent: r.cpuPercent,
