@@ -23,7 +23,7 @@ export function renderFleetScale(r, env) {
     fixed(1)(row.usPerScript),
     `${mib(row.usedMemory)} (${mib(row.fleetMemory)})`,
     `${row.trips} (${row.adopted})`,
-    String(row.storeErrors),
+    whole(row.storeErrors),
   ]);
   const note = [
     `Measured ${env.date} with Node ${env.node} on ${env.cores} cores, redis-server from the system on 127.0.0.1, ioredis clients.`,
