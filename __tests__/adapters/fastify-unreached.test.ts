@@ -1,5 +1,6 @@
 // Requests whose handler never ran: refused by another breaker, answered by @fastify/rate-limit,
 // unknown to Fastify (its 404 handler). None of them counts for a breaker.
+import { request } from 'node:http';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { circuitBreaker } from '../../src/adapters/fastify.js';
@@ -104,6 +105,49 @@ describe('a 429 from @fastify/rate-limit (the handler never ran)', () => {
       expect(breaker.stats()).toMatchObject({ state: 'halfOpen', inFlight: 0 });
     });
   }
+});
+
+describe('a request answered before its handler ran', () => {
+  test('a body Fastify cannot parse, a schema refusal and a hook’s 401 are ignored; the route’s own answers count', async () => {
+    const breaker = createBreaker();
+    let ran = 0;
+    const url = await serve((a) => {
+      a.register(circuitBreaker, { breaker });
+      a.addHook('preValidation', async (request, reply) => {
+        if (request.headers.authorization === undefined) return reply.code(401).send('who are you');
+      });
+      a.post<{ Body: { n: number } }>('/sum', { schema: { body: { type: 'object', required: ['n'] } } }, async (request) => {
+        ran++;
+        return { n: request.body.n };
+      });
+    });
+    const post = (body: string, authorization = 'Bearer x') =>
+      fetch(`${url}/sum`, { method: 'POST', headers: { 'content-type': 'application/json', authorization }, body });
+    expect((await post('{"n":')).status).toBe(400);
+    expect((await post('{}')).status).toBe(400);
+    expect(
+      (await fetch(`${url}/sum`, { method: 'POST', body: '{"n":1}', headers: { 'content-type': 'application/json' } })).status,
+    ).toBe(401);
+    expect(ran).toBe(0);
+    expect(breaker.stats()).toMatchObject({ inFlight: 0, totals: { calls: 3, ignored: 3, successes: 0, failures: 0 } });
+    expect((await post('{"n":1}')).status).toBe(200);
+    expect(breaker.stats().totals).toMatchObject({ ignored: 3, successes: 1 });
+  });
+});
+
+test('a request whose upload outlasts connectionTimeout before its handler ran is ignored', async () => {
+  const breaker = createBreaker();
+  app = Fastify({ connectionTimeout: 100 });
+  app.register(circuitBreaker, { breaker });
+  app.post('/upload', async () => 'stored');
+  const url = await app.listen({ port: 0, host: '127.0.0.1' });
+  const outcome = nextOutcome(breaker);
+  const req = request(`${url}/upload`, { method: 'POST', headers: { 'content-type': 'text/plain', 'content-length': '100' } });
+  req.on('error', () => {});
+  req.write('only a part of it');
+  expect((await outcome).type).toBe('ignore');
+  expect(breaker.stats()).toMatchObject({ inFlight: 0, totals: { failures: 0 } });
+  req.destroy();
 });
 
 describe('a URL Fastify does not know (its 404 handler)', () => {
