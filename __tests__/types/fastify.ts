@@ -2,7 +2,7 @@
 // The Fastify plugin's options through `app.register`, as docs/configuration.md states them.
 import Fastify from 'fastify';
 import { circuitBreaker, type FastifyBreakerHandle, type FastifyBreakerOptions } from '../../src/adapters/fastify.js';
-import { createBreaker } from '../../src/index.js';
+import { type BreakerOptions, createBreaker } from '../../src/index.js';
 
 const app = Fastify();
 const shared = createBreaker({ name: 'search' });
@@ -46,6 +46,11 @@ const perRoute: FastifyBreakerOptions = { key: (request) => request.url, maxKeys
 app.register(circuitBreaker, perRoute);
 // @ts-expect-error maxKeys without key, in a variable too
 const alone: FastifyBreakerOptions = { maxKeys: 10 };
+
+// Breaker options typed as a whole still go through; the plugin checks their combinations when it loads.
+const stored: Omit<BreakerOptions, 'timeoutMs'> = { failureThreshold: 3 };
+app.register(circuitBreaker, stored);
+app.register(circuitBreaker, { ...stored, isFailureStatus: (status) => status >= 500 });
 
 // app.tripswitch exists only where the plugin was registered: strict code must check it.
 const handle: FastifyBreakerHandle | undefined = app.tripswitch;
