@@ -95,3 +95,10 @@ test('an onReject that sends while an async onSend hook holds the response: one 
   ).toMatchObject({ status: 503, body: 'mine, then a throw' });
   expect(sends).toBe(1);
 });
+
+test('a body Fastify cannot serialize goes to its error handling, returned or resolved', async () => {
+  const failed = { status: 503, body: expect.stringContaining('Do not know how to serialize a BigInt') };
+  expect(await rejectedWith(() => ({ n: 1n }))).toMatchObject(failed);
+  await app?.close();
+  expect(await rejectedWith(async () => ({ n: 1n }))).toMatchObject(failed);
+});
