@@ -64,14 +64,10 @@ export function answer(
 function watchSend(reply: FastifyReply): () => boolean {
   let sending = false;
   const send = reply.send;
-  Object.defineProperty(reply, 'send', {
-    configurable: true,
-    writable: true,
-    value(this: FastifyReply, payload?: unknown) {
-      sending = true;
-      return send.call(this, payload);
-    },
-  });
+  reply.send = function (this: FastifyReply, payload?: unknown) {
+    sending = true;
+    return send.call(this, payload);
+  };
   return () => sending || reply.sent || reply.raw.headersSent;
 }
 
