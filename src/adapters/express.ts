@@ -5,7 +5,7 @@ import type { Permit } from '../types.js';
 
 export type { Handle, HttpBreakerOptions, KeyedHandle, SingleHandle } from './http.js';
 
-import { type Handle, type HttpBreakerOptions, rejection, resolveHttpOptions, withHandle } from './http.js';
+import { type Handle, type HttpBreakerOptions, refuse, rejection, resolveHttpOptions, withHandle } from './http.js';
 
 /**
  * Writes the response to a rejected request instead of the default 503. A throw or a
@@ -81,12 +81,13 @@ export function circuitBreaker(options?: ExpressBreakerOptions): ExpressCircuitB
         permit = breaker.acquire();
       } catch (error) {
         // acquire() throws nothing but the CircuitOpenError of a request turned away.
+        refuse(res);
         if (onReject !== undefined) Promise.resolve(onReject(error as CircuitOpenError, req, res)).catch(next);
         else reject(res, error as CircuitOpenError);
         return;
       }
       // A response closes once sent, or when the client goes away before it ends: ignored then.
-      res.on('close', () => (res.writableFinished ? guard.settle(permit, breaker, res.statusCode) : permit.ignore()));
+      res.on('close', () => (res.writableFinished ? guard.settle(res, permit, breaker, res.statusCode) : permit.ignore()));
     } catch (error) {
       next(error);
       return;

@@ -86,7 +86,7 @@ export function routeHooks(guard: Guard<FastifyRequest, FastifyRejectHandler>, s
   };
   const onResponse = (request: FastifyRequest, reply: FastifyReply, next: Done): void => {
     const pending = take(request);
-    if (pending?.reached) guard.settle(pending.permit, pending.breaker, reply.statusCode, pending.error);
+    if (pending?.reached) guard.settle(request, pending.permit, pending.breaker, reply.statusCode, pending.error);
     else pending?.permit.ignore();
     next();
   };
@@ -95,7 +95,7 @@ export function routeHooks(guard: Guard<FastifyRequest, FastifyRejectHandler>, s
   const onRequestAbort = (request: FastifyRequest, next: Done): void => {
     const pending = take(request);
     if (pending?.broken && pending.reached)
-      guard.settle(pending.permit, pending.breaker, errorStatus(pending.error), pending.error);
+      guard.settle(request, pending.permit, pending.breaker, errorStatus(pending.error), pending.error);
     else pending?.permit.ignore();
     next();
   };

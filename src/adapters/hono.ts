@@ -5,7 +5,7 @@ import type { Permit } from '../types.js';
 
 export type { Handle, HttpBreakerOptions, KeyedHandle, SingleHandle } from './http.js';
 
-import { errorStatus, type Handle, type HttpBreakerOptions, rejection, resolveHttpOptions, withHandle } from './http.js';
+import { errorStatus, type Handle, type HttpBreakerOptions, refuse, rejection, resolveHttpOptions, withHandle } from './http.js';
 
 /**
  * Returns the response to a rejected request instead of the default 503.
@@ -75,6 +75,7 @@ export function circuitBreaker(options?: HonoBreakerOptions): HonoCircuitBreaker
       permit = breaker.acquire();
     } catch (error) {
       // acquire() throws nothing but the CircuitOpenError of a request turned away.
+      refuse(c);
       if (onReject !== undefined) return onReject(error as CircuitOpenError, c);
       const { headers, body } = rejection(error as CircuitOpenError);
       return c.body(body, 503, headers);
@@ -93,15 +94,15 @@ export function circuitBreaker(options?: HonoBreakerOptions): HonoCircuitBreaker
       await next();
     } catch (error) {
       // Hono hands errors to its error handler and sets `c.error`; this only sees what it rethrows.
-      guard.settle(permit, breaker, errorStatus(error), error);
+      guard.settle(c, permit, breaker, errorStatus(error), error);
       throw error;
     } finally {
       signal?.removeEventListener('abort', ignore);
     }
     const gone = outgoing !== undefined ? outgoing.destroyed && !outgoing.writableFinished : signal?.aborted === true;
     if (gone) permit.ignore();
-    else if (c.error !== undefined) guard.settle(permit, breaker, errorStatus(c.error), c.error);
-    else guard.settle(permit, breaker, c.res.status);
+    else if (c.error !== undefined) guard.settle(c, permit, breaker, errorStatus(c.error), c.error);
+    else guard.settle(c, permit, breaker, c.res.status);
     return undefined;
   };
   return withHandle(middleware, guard.handle) as HonoCircuitBreaker<HonoBreakerOptions>;

@@ -101,8 +101,11 @@ const MIDDLEWARE_KEYS = ['breaker', 'key', 'maxKeys', 'isFailureStatus', 'onReje
 export interface Guard<Ctx, OnReject> {
   /** The breaker for this request; throws (an application bug) when `key` throws or returns a bad key. */
   breakerFor(ctx: Ctx): Breaker;
-  /** Reports a finished request; `error` is the handler's error when one was thrown. */
-  settle(permit: Permit, breaker: Breaker, status: number, error?: unknown): void;
+  /**
+   * Reports a finished request; `error` is the handler's error when one was thrown. A request
+   * some breaker refused (see {@link refuse}) is ignored instead: its handler never ran.
+   */
+  settle(request: object, permit: Permit, breaker: Breaker, status: number, error?: unknown): void;
   readonly onReject: OnReject | undefined;
   /** The `breaker` or `registry` property of the middleware. */
   readonly handle: { readonly breaker: Breaker } | { readonly registry: Registry };
@@ -137,7 +140,11 @@ export function resolveHttpOptions<Ctx, OnReject>(input: unknown): Guard<Ctx, On
   // Checks the breaker options and rejects unknown keys, with the core's messages.
   const resolved = resolveOptions(o, MIDDLEWARE_KEYS);
 
-  const settle = (permit: Permit, breaker: Breaker, status: number, error?: unknown): void => {
+  const settle = (request: object, permit: Permit, breaker: Breaker, status: number, error?: unknown): void => {
+    if (refused.has(request)) {
+      permit.ignore();
+      return;
+    }
     let failed: boolean;
     try {
       failed = Boolean(isFailureStatus(status));
@@ -168,6 +175,20 @@ export function resolveHttpOptions<Ctx, OnReject>(input: unknown): Guard<Ctx, On
   }
   const breaker = (o.breaker as Breaker | undefined) ?? new CircuitBreaker(resolved);
   return { breakerFor: () => breaker, settle, onReject, handle: { breaker } };
+}
+
+/** Requests a breaker refused, by the object each adapter settles with; never iterated. */
+const refused = new WeakSet<object>();
+
+/**
+ * @internal Marks a request that a breaker refused, before its answer is written: the handler
+ * never runs, so every breaker the request passed on its way in ignores it (and frees a
+ * half-open probe slot) rather than count the refusal's 503 as the route's outcome. `request`
+ * is what the adapter settles with: Express's and Koa's Node.js response, Hono's context
+ * (Fastify ignores such requests by its own `preHandler` mark).
+ */
+export function refuse(request: object): void {
+  refused.add(request);
 }
 
 /** Keys of what a framework hands a middleware (Express `req`, Koa `ctx`, Hono `c`): never options. */

@@ -5,7 +5,7 @@ import type { Permit } from '../types.js';
 
 export type { Handle, HttpBreakerOptions, KeyedHandle, SingleHandle } from './http.js';
 
-import { errorStatus, type Handle, type HttpBreakerOptions, rejection, resolveHttpOptions, withHandle } from './http.js';
+import { errorStatus, type Handle, type HttpBreakerOptions, refuse, rejection, resolveHttpOptions, withHandle } from './http.js';
 
 /**
  * Writes the response to a rejected request (set `ctx.status`, `ctx.body`...) instead of the
@@ -81,6 +81,7 @@ export function circuitBreaker(options?: KoaBreakerOptions): KoaCircuitBreaker<K
       permit = breaker.acquire();
     } catch (error) {
       // acquire() throws nothing but the CircuitOpenError of a request turned away.
+      refuse(ctx.res);
       if (onReject !== undefined) return onReject(error as CircuitOpenError, ctx);
       const { headers, body } = rejection(error as CircuitOpenError);
       ctx.status = 503;
@@ -91,11 +92,11 @@ export function circuitBreaker(options?: KoaBreakerOptions): KoaCircuitBreaker<K
     const res = ctx.res;
     // The response is written after the middleware chain returns: count it once it is sent
     // (it then closes), and ignore it when the client goes away before it ends.
-    res.on('close', () => (res.writableFinished ? guard.settle(permit, breaker, res.statusCode) : permit.ignore()));
+    res.on('close', () => (res.writableFinished ? guard.settle(res, permit, breaker, res.statusCode) : permit.ignore()));
     try {
       await next();
     } catch (error) {
-      guard.settle(permit, breaker, errorStatus(error), error);
+      guard.settle(res, permit, breaker, errorStatus(error), error);
       throw error;
     }
   };
