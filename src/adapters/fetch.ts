@@ -2,6 +2,7 @@ import { describe } from '../describe.js';
 import { type BreakerOptions, func, optionsObject } from '../options.js';
 import { BreakerRegistry, type Registry } from '../registry.js';
 import type { Checked } from '../rules.js';
+import { fetchToEnd } from './fetch-stream.js';
 import { holdOpen, optional, resolveOutbound } from './retry-after.js';
 
 /**
@@ -28,6 +29,25 @@ export interface GuardFetchOptions extends Omit<BreakerOptions, 'name' | 'initia
   readonly respectRetryAfter?: boolean | undefined;
   /** The longest `Retry-After` obeyed, so an upstream cannot hold the breaker open for days. @default 300000 */
   readonly maxRetryAfterMs?: number | undefined;
+  /**
+   * When a call is counted: `'headers'` when the response headers arrive; `'end'` when its body
+   * has been read to the end (a success), fails midway (a failure) or is cancelled by the caller
+   * (ignored). With `'end'`, read or cancel every body, or set `bodyIdleMs`: a body left unread
+   * holds its call (and, half-open, its probe slot) until then.
+   * @default 'headers'
+   */
+  readonly body?: 'headers' | 'end' | undefined;
+  /**
+   * With `body: 'end'`: the longest wait, after the headers, for the body's first chunk (a
+   * model's first token); longer is a timeout, as `timeoutMs` is. @default bodyIdleMs
+   */
+  readonly firstByteTimeoutMs?: number | undefined;
+  /**
+   * With `body: 'end'`: the longest wait for the next chunk of the body (longer is a timeout,
+   * as `timeoutMs` is), and for the caller to read on (longer releases the call, ignored).
+   * @default none
+   */
+  readonly bodyIdleMs?: number | undefined;
 }
 
 /**
@@ -58,6 +78,10 @@ const defaultIsFailureResponse = (response: Response): boolean => response.statu
  * that origin's breaker for that long, at most `maxRetryAfterMs`. When the breaker rejects,
  * the call rejects with a `CircuitOpenError` and no request is sent.
  *
+ * With `body: 'end'` a call lasts until its body has been read: a stream cut midway counts
+ * as a failure, and `firstByteTimeoutMs` / `bodyIdleMs` fail a body that stalls with a
+ * `CallTimeoutError` (a timeout, as `timeoutMs`).
+ *
  * @example
  * ```ts
  * import { isCircuitOpenError } from 'tripswitch';
@@ -70,6 +94,11 @@ const defaultIsFailureResponse = (response: Response): boolean => response.statu
  * } catch (error) {
  *   if (isCircuitOpenError(error)) console.log(`api.example.com is down; retry in ${error.retryAfterMs} ms`);
  * }
+ *
+ * // A streaming API: a stream cut midway, or silent for 10 s, counts as a failure.
+ * const llm = guardFetch({ body: 'end', firstByteTimeoutMs: 30_000, bodyIdleMs: 10_000 });
+ * const stream = await llm('https://llm.example.com/v1/chat/completions', { method: 'POST', body: '{"stream":true}' });
+ * for await (const chunk of stream.body ?? []) console.log(new TextDecoder().decode(chunk));
  * ```
  */
 export function guardFetch(): GuardedFetch;
@@ -78,7 +107,7 @@ export function guardFetch(options?: GuardFetchOptions): GuardedFetch {
   const o = optionsObject('options', options);
   const given = optional(o, 'fetch', func) as typeof fetch | undefined;
   // Unknown keys and bad breaker options fail here, with the core's messages.
-  const { key, isFailureResponse, respectRetryAfter, maxRetryAfterMs, maxKeys, resolved } = resolveOutbound(
+  const { key, isFailureResponse, respectRetryAfter, maxRetryAfterMs, maxKeys, stream, resolved } = resolveOutbound(
     o,
     'guardFetch',
     OWN_KEYS,
@@ -103,9 +132,11 @@ export function guardFetch(options?: GuardFetchOptions): GuardedFetch {
     const signal = init?.signal ?? (input instanceof Request ? input.signal : undefined);
     const send = given ?? globalThis.fetch;
     const response =
-      signal === undefined && !timed
-        ? await breaker.execute(() => send(input, init))
-        : await breaker.execute((ctx) => send(input, { ...init, signal: ctx.signal }), { signal });
+      stream !== undefined
+        ? await fetchToEnd(breaker, (s) => send(input, { ...init, signal: s }), signal, stream, clock, resolved.timeoutMs)
+        : signal === undefined && !timed
+          ? await breaker.execute(() => send(input, init))
+          : await breaker.execute((ctx) => send(input, { ...init, signal: ctx.signal }), { signal });
     if (respectRetryAfter && (response.status === 429 || response.status === 503)) {
       holdOpen(breaker, response.headers.get('retry-after'), clock.now(), maxRetryAfterMs);
     }
