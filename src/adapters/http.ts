@@ -206,6 +206,27 @@ function statusError(status: number): Error {
   return Object.assign(new Error(`response status ${status}`), { status });
 }
 
+/** @internal What tells how a Node.js response (or its socket) that closed early was closed. */
+export interface Closed {
+  readonly errored?: unknown;
+  readonly readableEnded?: boolean;
+}
+
+const CLIENT_GONE = ['ECONNRESET', 'EPIPE'];
+
+/**
+ * @internal Why a Node.js response closed before it finished: undefined when the client went
+ * away (its side of the connection ended or was reset), else the server's error: the one it
+ * was destroyed with, or one saying it was cut off (a handler failing after the headers, whose
+ * connection the framework closes).
+ */
+export function cutShort(res: Closed, socket: Closed | null | undefined): unknown {
+  const code = (error: unknown): unknown => (error as { code?: unknown } | null | undefined)?.code;
+  if (socket?.readableEnded === true || CLIENT_GONE.includes(code(res.errored) as string)) return undefined;
+  if (CLIENT_GONE.includes(code(socket?.errored) as string)) return undefined;
+  return res.errored ?? new Error('the response was cut off before it ended');
+}
+
 /** @internal The status a thrown error stands for: its `status` or `statusCode` when in 400-599, else 500. */
 export function errorStatus(error: unknown): number {
   if (typeof error === 'object' && error !== null) {
