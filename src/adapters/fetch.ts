@@ -4,6 +4,9 @@ import { BreakerRegistry, type Registry } from '../registry.js';
 import type { Checked } from '../rules.js';
 import { fetchToEnd } from './fetch-stream.js';
 import { holdOpen, optional, resolveOutbound } from './retry-after.js';
+import type { BodyOptions } from './stream-options.js';
+
+export type { BodyOptions } from './stream-options.js';
 
 /**
  * Options of {@link guardFetch}: the breaker options of every origin's breaker (each is named
@@ -16,7 +19,7 @@ import { holdOpen, optional, resolveOutbound } from './retry-after.js';
  * const options: GuardFetchOptions = { timeoutMs: 5_000, failureThreshold: 3, maxRetryAfterMs: 60_000 };
  * ```
  */
-export interface GuardFetchOptions extends Omit<BreakerOptions, 'name' | 'initialState'> {
+export interface GuardFetchOptions extends Omit<BreakerOptions, 'name' | 'initialState'>, BodyOptions {
   /** The fetch to guard. @default globalThis.fetch, looked up at each call */
   readonly fetch?: typeof fetch | undefined;
   /** Which breaker a request goes through. @default url.origin */
@@ -29,25 +32,6 @@ export interface GuardFetchOptions extends Omit<BreakerOptions, 'name' | 'initia
   readonly respectRetryAfter?: boolean | undefined;
   /** The longest `Retry-After` obeyed, so an upstream cannot hold the breaker open for days. @default 300000 */
   readonly maxRetryAfterMs?: number | undefined;
-  /**
-   * When a call is counted: `'headers'` when the response headers arrive; `'end'` when its body
-   * has been read to the end (a success), fails midway (a failure) or is cancelled by the caller
-   * (ignored). With `'end'`, read or cancel every body, or set `bodyIdleMs`: a body left unread
-   * holds its call (and, half-open, its probe slot) until then.
-   * @default 'headers'
-   */
-  readonly body?: 'headers' | 'end' | undefined;
-  /**
-   * With `body: 'end'`: the longest wait, after the headers, for the body's first chunk (a
-   * model's first token); longer is a timeout, as `timeoutMs` is. @default bodyIdleMs
-   */
-  readonly firstByteTimeoutMs?: number | undefined;
-  /**
-   * With `body: 'end'`: the longest wait for the next chunk of the body (longer is a timeout,
-   * as `timeoutMs` is), and for the caller to read on (longer releases the call, ignored).
-   * @default none
-   */
-  readonly bodyIdleMs?: number | undefined;
 }
 
 /**

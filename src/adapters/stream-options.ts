@@ -2,6 +2,39 @@ import { describe } from '../describe.js';
 import { positiveDuration } from '../options.js';
 import { checkTimerDelay } from '../timer.js';
 
+/**
+ * The options of guardFetch and guardAxios that watch a response's body: a stream cut midway,
+ * or one that stalls, then counts against the upstream.
+ *
+ * @example
+ * ```ts
+ * import type { BodyOptions } from 'tripswitch/fetch';
+ *
+ * const streaming: BodyOptions = { body: 'end', firstByteTimeoutMs: 30_000, bodyIdleMs: 10_000 };
+ * ```
+ */
+export interface BodyOptions {
+  /**
+   * When a call is counted: `'headers'` when the response headers arrive; `'end'` when its body
+   * has been read to the end (a success), fails midway (a failure) or is cancelled by the caller
+   * (ignored). With `'end'`, read or cancel every body, or set `bodyIdleMs`: a body left unread
+   * holds its call (and, half-open, its probe slot) until then.
+   * @default 'headers'
+   */
+  readonly body?: 'headers' | 'end' | undefined;
+  /**
+   * With `body: 'end'`: the longest wait, after the headers, for the body's first chunk (a
+   * model's first token); longer is a timeout, as `timeoutMs` is. @default bodyIdleMs
+   */
+  readonly firstByteTimeoutMs?: number | undefined;
+  /**
+   * With `body: 'end'`: the longest wait for the next chunk of the body (longer is a timeout,
+   * as `timeoutMs` is), and for the caller to read on (longer releases the call, ignored).
+   * @default none
+   */
+  readonly bodyIdleMs?: number | undefined;
+}
+
 /** @internal The body options of guardFetch and guardAxios, checked: only given with `body: 'end'`. */
 export interface StreamOptions {
   readonly firstByteTimeoutMs: number | undefined;
