@@ -84,8 +84,8 @@ export function classifyValue(c: Counter, value: unknown): Outcome {
 }
 
 /**
- * @internal Counts a call that ran out of time: a failure, announced by a `timeout` event.
- * `timeoutMs` is the limit it ran out of (guardFetch's body limits are not the breaker's).
+ * @internal Counts a call that ran out of time: a failure, announced by a `timeout` event. The
+ * limit is the breaker's `timeoutMs` unless the caller's own (an HTTP client's timeout) is given.
  */
 export function timedOut(
   c: Counter,

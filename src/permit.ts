@@ -4,14 +4,13 @@ import type { Permit } from './types.js';
 
 /** @internal A permit from `acquire()`: the first report counts. */
 export class ManualPermit implements Permit {
-  /** @internal Set by the first report counted. */
-  done = false;
+  private done = false;
 
   constructor(
-    /** @internal */ readonly breaker: Counter,
-    /** @internal */ readonly gen: number,
-    /** @internal */ readonly start: number,
-    /** @internal */ readonly probe: Probe | undefined,
+    private readonly breaker: Counter,
+    private readonly gen: number,
+    private readonly start: number,
+    private readonly probe: Probe | undefined,
   ) {}
 
   success(): void {
@@ -26,23 +25,21 @@ export class ManualPermit implements Permit {
     this.settle(IGNORED, undefined);
   }
 
-  /** @internal Counts the first report only; an `outcome` left undefined is the error's, by `isFailure`. */
+  /**
+   * @internal The call ran out of a time limit of the caller's own (an HTTP client's timeout):
+   * a failure counted as a timeout, as the breaker's `timeoutMs` is.
+   */
+  timedOut(error: unknown, timeoutMs: number): void {
+    if (this.done) return;
+    this.done = true;
+    timedOut(this.breaker, this.gen, this.start, this.probe, error, timeoutMs);
+  }
+
+  /** Counts the first report only; an `outcome` left undefined is the error's, by `isFailure`. */
   settle(outcome: Outcome | undefined, error: unknown): void {
     if (this.done) return;
     this.done = true;
     const b = this.breaker;
     record(b, this.gen, this.start, this.probe, outcome ?? classifyError(b, error), error);
   }
-}
-
-/**
- * @internal Counts the call of `permit` (from `acquire()`) as one that ran out of `timeoutMs`:
- * a failure, a timeout in the totals and a `timeout` event, as `execute`'s own timeout does.
- * The stream limits of guardFetch and guardAxios count through it.
- */
-export function permitTimedOut(permit: Permit, error: unknown, timeoutMs: number): void {
-  const p = permit as ManualPermit;
-  if (p.done) return;
-  p.done = true;
-  timedOut(p.breaker, p.gen, p.start, p.probe, error, timeoutMs);
 }

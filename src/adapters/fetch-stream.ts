@@ -2,7 +2,7 @@ import type { Clock } from '../clock.js';
 import { type Counter, classifyValue } from '../counting.js';
 import { CallTimeoutError } from '../errors.js';
 import { FAILURE } from '../outcome.js';
-import { type ManualPermit, permitTimedOut } from '../permit.js';
+import type { ManualPermit } from '../permit.js';
 import type { Breaker } from '../types.js';
 import { trackBody } from './body-tracker.js';
 import type { StreamOptions } from './stream-options.js';
@@ -28,6 +28,7 @@ export function fetchToEnd(
   timeoutMs: number | undefined,
 ): Promise<Response> {
   if (signal?.aborted) return Promise.reject(signal.reason);
+  // The permit of acquire(): it can also count a timeout of another limit, and a response as a failure.
   let permit: ManualPermit;
   try {
     permit = breaker.acquire() as ManualPermit;
@@ -56,7 +57,7 @@ export function fetchToEnd(
     const timeout = (ms: number): CallTimeoutError => {
       detach();
       const error = new CallTimeoutError(name, ms);
-      permitTimedOut(permit, error, ms);
+      permit.timedOut(error, ms);
       controller.abort(error);
       return error;
     };
@@ -82,7 +83,7 @@ export function fetchToEnd(
         }
         headersDone();
         const body = response.body;
-        const outcome = classifyValue(permit.breaker as Counter, response);
+        const outcome = classifyValue(breaker as unknown as Counter, response);
         if (outcome === FAILURE || body === null || NULL_BODY.includes(response.status)) {
           detach();
           permit.settle(outcome, response);
