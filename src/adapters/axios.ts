@@ -4,8 +4,8 @@ import { describe } from '../describe.js';
 import { type BreakerOptions, optionsObject } from '../options.js';
 import { BreakerRegistry, type Registry } from '../registry.js';
 import type { Breaker, Permit } from '../types.js';
-import { watchAxiosStream } from './axios-stream.js';
 import { holdOpen, resolveOutbound } from './retry-after.js';
+import { watchAxiosStream } from './stream-axios.js';
 import type { BodyOptions } from './stream-options.js';
 
 export type { BodyOptions } from './stream-options.js';

@@ -2,8 +2,8 @@ import { describe } from '../describe.js';
 import { type BreakerOptions, func, optionsObject } from '../options.js';
 import { BreakerRegistry, type Registry } from '../registry.js';
 import type { Checked } from '../rules.js';
-import { fetchToEnd } from './fetch-stream.js';
 import { holdOpen, optional, resolveOutbound } from './retry-after.js';
+import { fetchToEnd } from './stream-fetch.js';
 import type { BodyOptions } from './stream-options.js';
 
 export type { BodyOptions } from './stream-options.js';
