@@ -30,7 +30,7 @@ interface NodeReadable {
  * http adapter) is watched where it is; a web stream (its fetch adapter) is replaced in
  * `response.data` by a watched one. Anything else succeeds at once.
  */
-export function watchAxiosStream(pending: Pending, response: AxiosResponse, stream: StreamOptions, clock: Clock): Pending {
+export function watchAxiosStream<P extends Pending>(pending: P, response: AxiosResponse, stream: StreamOptions, clock: Clock): P {
   const { permit, breaker } = pending;
   const later: Permit = {
     success: () => {
@@ -58,7 +58,7 @@ export function watchAxiosStream(pending: Pending, response: AxiosResponse, stre
     failure: (...error: [unknown?]) => permit.failure(...error),
     ignore: () => permit.ignore(),
   };
-  return { permit: later, breaker };
+  return { ...pending, permit: later };
 }
 
 function isNodeReadable(value: unknown): value is NodeReadable {
