@@ -3,6 +3,7 @@
 // else in the file is written by hand and kept as it is. A group that was not run this time
 // keeps its previous section, and the targets table is rebuilt from every group's section.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { renderFleetScale } from './fleet-scale-report.mjs';
 import { renderMetrics } from './metrics-report.mjs';
 import { evaluate } from './targets.mjs';
 
@@ -20,6 +21,7 @@ const SECTIONS = [
   'metrics',
   'size',
   'fleet',
+  'fleet-scale',
 ];
 const TARGETS_TAG = /<!-- targets (.*) -->/;
 
@@ -154,6 +156,7 @@ const RENDER = {
     ].join('\n');
   },
   metrics: renderMetrics,
+  'fleet-scale': renderFleetScale,
   size: (r, env) => {
     const rows = r.rows.map((row) => [
       `\`${row.entry}\``,

@@ -3,13 +3,21 @@
 // `npm run bench -- --group http` (or BENCH_GROUPS=closed,open) runs only those groups; the
 // sections of the others stay as they were. BENCH_ROUNDS, BENCH_HTTP_SECONDS and
 // BENCH_HTTP_PAIRS shorten or lengthen a run.
+// `fleet-scale` (minutes of a 32-instance fleet on one Redis) runs only when named:
+// `npm run bench -- --group fleet-scale [--quick] [--p=4,32] ...` (its flags are passed on to it).
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { measureParts, measureSizes } from '../scripts/check-size.mjs';
+import { isScaleFlag } from './fleet-scale-options.mjs';
 import { writeReport } from './report.mjs';
 
-const GROUPS = ['closed', 'open', 'failing', 'heap', 'http', 'fastify', 'axios', 'metrics', 'size', 'fleet'];
+const GROUPS = ['closed', 'open', 'failing', 'heap', 'http', 'fastify', 'axios', 'metrics', 'size', 'fleet', 'fleet-scale'];
+/** Groups left out of a run that names none: they run only when asked for. */
+const ON_REQUEST = ['fleet-scale'];
+/** Flags passed on to a group's script, by group. */
+const GROUP_FLAGS = { 'fleet-scale': isScaleFlag };
+const passed = [];
 
 function selectedGroups() {
   const args = process.argv.slice(2);
@@ -17,19 +25,24 @@ function selectedGroups() {
   for (let k = 0; k < args.length; k++) {
     if (args[k] === '--group') chosen.push(args[++k] ?? '');
     else if (args[k].startsWith('--group=')) chosen.push(args[k].slice('--group='.length));
+    else if (Object.values(GROUP_FLAGS).some((accepts) => accepts(args[k]))) passed.push(args[k]);
     else throw new Error(`unknown argument "${args[k]}"; use --group <${GROUPS.join('|')}>`);
   }
   if (chosen.length === 0 && process.env.BENCH_GROUPS) chosen.push(process.env.BENCH_GROUPS);
   const groups = chosen.flatMap((c) => c.split(',')).filter(Boolean);
   for (const g of groups) if (!GROUPS.includes(g)) throw new Error(`unknown group "${g}"; one of ${GROUPS.join(', ')}`);
-  return groups.length === 0 ? GROUPS : GROUPS.filter((g) => groups.includes(g));
+  const selected = groups.length === 0 ? GROUPS.filter((g) => !ON_REQUEST.includes(g)) : GROUPS.filter((g) => groups.includes(g));
+  for (const flag of passed)
+    if (!selected.some((g) => GROUP_FLAGS[g]?.(flag))) throw new Error(`${flag} is for a group not selected here`);
+  return selected;
 }
 
 /** Runs `bench/<group>.mjs` with --expose-gc; its last stdout line is its JSON result. */
 function runGroup(group) {
   return new Promise((resolve, reject) => {
     const script = new URL(`./${group}.mjs`, import.meta.url).pathname;
-    const child = spawn(process.execPath, ['--expose-gc', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const flags = passed.filter((flag) => GROUP_FLAGS[group]?.(flag));
+    const child = spawn(process.execPath, ['--expose-gc', script, ...flags], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (chunk) => {

@@ -4,6 +4,13 @@ const row = (result, id) => result.rows.find((r) => r.id === id || r.kind === id
 const ratio = (ref) => (result, id) => row(result, id)?.ratios[ref].median;
 const times = (x) => `${x.toFixed(2)}x`;
 const bytes = (x) => `${Math.round(x)} B`;
+/** The fleet-scale group's row of one mode and size. */
+const scale = (result, mode, p) => result.rows?.find((r) => r.mode === mode && r.p === p);
+const growth = (mode, key, from, to) => (r) => {
+  const a = scale(r, mode, from)?.[key];
+  const b = scale(r, mode, to)?.[key];
+  return a === undefined || b === undefined ? undefined : b / a;
+};
 
 /** `at most` or `at least` `limit`, read from a group's result by `read(result, id)`. */
 const TARGETS = [
@@ -172,6 +179,76 @@ const TARGETS = [
     text: 'call latency p99 during a Redis outage vs no store',
     read: (r) => r.outage.store.p99 / r.outage.none.p99,
     max: 1.25,
+  },
+  // The fleet at scale (bench/fleet-scale.mjs): P = 32, K = 100, 5 calls/s per breaker, 2 % failures.
+  {
+    group: 'fleet-scale',
+    text: 'consecutive, P = 32: pub/sub deliveries per failure',
+    read: (r) => scale(r, 'consecutive', 32)?.deliveriesPerFailure,
+    max: 10,
+    format: (v) => v.toFixed(1),
+  },
+  {
+    group: 'fleet-scale',
+    text: 'consecutive: deliveries per failure, P = 32 vs P = 8',
+    read: growth('consecutive', 'deliveriesPerFailure', 8, 32),
+    max: 2,
+  },
+  {
+    group: 'fleet-scale',
+    text: 'consecutive, P = 32: scripts per failure',
+    read: (r) => scale(r, 'consecutive', 32)?.scriptsPerFailure,
+    max: 2,
+    format: (v) => v.toFixed(2),
+  },
+  {
+    group: 'fleet-scale',
+    text: 'rate (10 s window, 50 %), P = 32: scripts/s',
+    read: (r) => scale(r, 'rate', 32)?.scriptsPerSecond,
+    max: 100,
+    format: (v) => Math.round(v).toLocaleString('en'),
+  },
+  ...['consecutive', 'rate'].flatMap((mode) => [
+    {
+      group: 'fleet-scale',
+      text: `${mode}, P = 32: Redis CPU`,
+      read: (r) => scale(r, mode, 32)?.cpuPercent,
+      max: 3,
+      format: (v) => `${v.toFixed(1)} %`,
+    },
+    {
+      group: 'fleet-scale',
+      text: `${mode}: µs per script, P = 32 vs P = 4 (at most 20 % more)`,
+      read: growth(mode, 'usPerScript', 4, 32),
+      max: 1.2,
+    },
+  ]),
+  {
+    group: 'fleet-scale',
+    text: 'fleet trips at the 2 % background, every run of both modes',
+    read: (r) => (r.rows?.length ? r.rows.reduce((sum, row) => sum + row.trips, 0) : undefined),
+    max: 0,
+    format: String,
+  },
+  {
+    group: 'fleet-scale',
+    text: 'after an empty restart (P = 32): scripts vs 5 per instance + 2 per breaker not closed',
+    read: (r) => (r.restart?.p === 32 ? r.restart.scripts / r.restart.allowed : undefined),
+    max: 1,
+  },
+  {
+    group: 'fleet-scale',
+    text: 'after an empty restart (P = 32): peak scripts per second',
+    read: (r) => (r.restart?.p === 32 ? r.restart.peakPerSecond : undefined),
+    max: 2000,
+    format: (v) => Math.round(v).toLocaleString('en'),
+  },
+  {
+    group: 'fleet-scale',
+    text: 'after an empty restart (P = 32): every instance available, after the new server answered',
+    read: (r) => (r.restart?.p === 32 ? (r.restart.availableAfterStartMs ?? Number.POSITIVE_INFINITY) : undefined),
+    max: 3000,
+    format: (v) => (Number.isFinite(v) ? `${(v / 1000).toFixed(2)} s` : 'never'),
   },
 ];
 

@@ -44,6 +44,8 @@ export const fastifyFramework: Framework = {
     app.get<{ Params: { code: string } }>('/throw-code/:code', (request) => {
       throw fail(Number(request.params.code), 'statusCode');
     });
+    // A route of its own: Fastify's 404 handler is not guarded.
+    app.get('/flood/:id', async () => 'flood');
     app.get('/hang', (request, reply) => {
       request.raw.once('close', () => reply.send('gone'));
       hang.resolve();
@@ -55,7 +57,7 @@ export const fastifyFramework: Framework = {
       url,
       ran,
       errors,
-      handle: app.tripswitch,
+      handle: app.tripswitch ?? {},
       hangStarted: () => hang.promise,
       close: async () => {
         app.server.closeAllConnections();

@@ -39,5 +39,15 @@ redisStore({ client: 'redis://localhost:6379' });
 const app = Fastify();
 app.register(fastifyBreaker, { key: (request) => request.url, maxKeys: 10 });
 app.get('/health', { config: { circuitBreaker: false } }, async () => 'up');
-export const fastifyRegistry = app.tripswitch.registry;
+// app.tripswitch is undefined where the plugin is not registered.
+export const fastifyRegistry = app.tripswitch?.registry;
+// @ts-expect-error possibly undefined
+app.tripswitch.registry;
+// The plugin's option checks hold through app.register, and onReject takes Fastify's style.
+// @ts-expect-error failureThreshold belongs to the shared breaker
+app.register(fastifyBreaker, { breaker, failureThreshold: 3 });
+// @ts-expect-error maxKeys goes with key
+app.register(fastifyBreaker, { maxKeys: 10 });
+app.register(fastifyBreaker, { breaker, onReject: (_error, _request, reply) => reply.code(503).send() });
+app.register(fastifyBreaker, { onReject: async (error) => ({ degraded: true, state: error.state }) });
 export const unguard = guardAxios(axios.create(), { timeoutMs: 5000, isFailureResponse: (response) => response.status >= 500 });

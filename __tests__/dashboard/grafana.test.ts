@@ -75,6 +75,18 @@ describe('docs/grafana/tripswitch.json', () => {
     expect(alerts.length).toBeGreaterThanOrEqual(3);
     expect(() => execFileSync('promtool', ['check', 'rules', ALERTS], { stdio: 'pipe' })).not.toThrow();
   });
+
+  it('pages for a breaker that stays open, not for one left half-open with no traffic (promtool test rules)', () => {
+    const cases = join(__dirname, 'fixtures', 'alerts-test.yml');
+    let output = '';
+    try {
+      output = execFileSync('promtool', ['test', 'rules', cases], { encoding: 'utf8', stdio: 'pipe' });
+    } catch (error) {
+      const { stdout, stderr } = error as { stdout: string; stderr: string };
+      output = `${stdout}${stderr}`;
+    }
+    expect(output).toMatch(/SUCCESS/);
+  });
 });
 
 describe('the Grafana queries and the alerts against a real Prometheus', () => {

@@ -16,8 +16,12 @@ function freePort(): Promise<number> {
   });
 }
 
-/** Debian's Prometheus server, scraping `target` (host:port) every second, in a temporary directory. */
-export async function startPrometheus(job: string, target: string): Promise<{ url: string; stop: () => Promise<void> }> {
+/** Debian's Prometheus server, scraping `target` (host:port, or several) every second, in a temporary directory. */
+export async function startPrometheus(
+  job: string,
+  target: string | string[],
+): Promise<{ url: string; stop: () => Promise<void> }> {
+  const targets = (Array.isArray(target) ? target : [target]).map((t) => `'${t}'`).join(', ');
   try {
     execFileSync('prometheus', ['--version'], { stdio: 'pipe' });
   } catch {
@@ -29,7 +33,7 @@ export async function startPrometheus(job: string, target: string): Promise<{ ur
   const config = join(dir, 'prometheus.yml');
   writeFileSync(
     config,
-    `global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nscrape_configs:\n  - job_name: ${job}\n    static_configs:\n      - targets: ['${target}']\n`,
+    `global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nscrape_configs:\n  - job_name: ${job}\n    static_configs:\n      - targets: [${targets}]\n`,
   );
   const port = await freePort();
   const child: ChildProcess = spawn(

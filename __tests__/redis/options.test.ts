@@ -22,6 +22,8 @@ describe('redisStore options', () => {
   test.each([
     [undefined, TypeError, 'redisStore options must be an object, got undefined'],
     [null, TypeError, 'redisStore options must be an object, got null'],
+    [io, TypeError, 'redisStore takes an options object: pass { client }, got the client itself'],
+    [node, TypeError, 'redisStore takes an options object: pass { client }, got the client itself'],
     [{}, TypeError, 'client must be an ioredis Redis or Cluster, or a node-redis client or cluster, got undefined'],
     [{ client: { get() {} } }, TypeError, 'got Object'],
     [{ client: 'redis://localhost' }, TypeError, 'got "redis://localhost"'],

@@ -2,26 +2,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { CircuitOpenError } from '../errors.js';
 import type { Breaker, Permit } from '../types.js';
 import { type Stream, streamOf } from './fastify-plugin.js';
-import { errorStatus, type Guard, rejection } from './http.js';
-
-/**
- * Writes the response to a rejected request (with `reply.code(...).send(...)`) instead of the
- * default 503. A throw or a rejected promise goes to Fastify's error handling.
- *
- * @example
- * ```ts
- * import type { FastifyRejectHandler } from 'tripswitch/fastify';
- *
- * const busy: FastifyRejectHandler = (error, _request, reply) => {
- *   reply.code(503).header('Retry-After', '30').send(`busy (${error.state}), try again soon`);
- * };
- * ```
- */
-export type FastifyRejectHandler = (
-  error: CircuitOpenError,
-  request: FastifyRequest,
-  reply: FastifyReply,
-) => void | Promise<void>;
+import { answer, type FastifyRejectHandler, reject } from './fastify-reject.js';
+import { errorStatus, type Guard } from './http.js';
 
 // The hooks tripswitch/fastify adds to a context: a permit taken in onRequest, kept on the
 // request, and settled by whichever of onResponse, onRequestAbort and onTimeout comes first.
@@ -31,6 +13,8 @@ interface Pending {
   readonly permit: Permit;
   readonly breaker: Breaker;
   error: unknown;
+  /** The request reached the preHandler stage: nothing before the handler answered it. */
+  reached: boolean;
   /** The response stream failed after the headers went out. */
   broken: boolean;
 }
@@ -47,7 +31,8 @@ export function routeHooks(guard: Guard<FastifyRequest, FastifyRejectHandler>, s
     return pending;
   };
   const onRequest = (request: FastifyRequest, reply: FastifyReply, next: Done): void => {
-    if (request.routeOptions.config?.circuitBreaker === false) {
+    // Fastify's 404 handler (no route: nothing to guard), or a route that opted out.
+    if (request.is404 || request.routeOptions.config?.circuitBreaker === false) {
       next();
       return;
     }
@@ -68,7 +53,14 @@ export function routeHooks(guard: Guard<FastifyRequest, FastifyRejectHandler>, s
       else answer(onReject, error as CircuitOpenError, request, reply);
       return;
     }
-    (request as unknown as Slots)[slot] = { permit, breaker, error: undefined, broken: false };
+    (request as unknown as Slots)[slot] = { permit, breaker, error: undefined, reached: false, broken: false };
+    next();
+  };
+  // Whatever answers before this (another breaker's 503, a rate limit's 429 from onRequest, body
+  // parsing, validation) answered for a handler that never ran: the request is ignored.
+  const preHandler = (request: FastifyRequest, _reply: FastifyReply, next: Done): void => {
+    const pending = (request as unknown as Slots)[slot];
+    if (pending) pending.reached = true;
     next();
   };
   const onError = (request: FastifyRequest, _reply: FastifyReply, error: unknown, next: Done): void => {
@@ -94,50 +86,35 @@ export function routeHooks(guard: Guard<FastifyRequest, FastifyRejectHandler>, s
   };
   const onResponse = (request: FastifyRequest, reply: FastifyReply, next: Done): void => {
     const pending = take(request);
-    if (pending !== null) guard.settle(pending.permit, pending.breaker, reply.statusCode, pending.error);
+    if (pending?.reached) guard.settle(pending.permit, pending.breaker, reply.statusCode, pending.error);
+    else pending?.permit.ignore();
     next();
   };
   // The client went away before the response ended (Fastify then runs no onResponse), or the
   // response was destroyed because its stream failed: a failure then, else ignored.
   const onRequestAbort = (request: FastifyRequest, next: Done): void => {
     const pending = take(request);
-    if (pending?.broken) guard.settle(pending.permit, pending.breaker, errorStatus(pending.error), pending.error);
+    if (pending?.broken && pending.reached)
+      guard.settle(pending.permit, pending.breaker, errorStatus(pending.error), pending.error);
     else pending?.permit.ignore();
     next();
   };
-  // Fastify's connectionTimeout hung the socket up on a request that took too long: a failure.
+  // Fastify's connectionTimeout hung the socket up on a request that took too long: a failure
+  // once its handler ran (before, the time went to the client's upload or to other hooks).
   const onTimeout = (request: FastifyRequest, _reply: FastifyReply, next: Done): void => {
     const pending = take(request);
-    pending?.permit.failure(Object.assign(new Error('the request outlasted connectionTimeout'), { status: 503 }));
+    if (pending?.reached)
+      pending.permit.failure(Object.assign(new Error('the request outlasted connectionTimeout'), { status: 503 }));
+    else pending?.permit.ignore();
     next();
   };
   return [
     ['onRequest', onRequest],
+    ['preHandler', preHandler],
     ['onError', onError],
     ['onSend', onSend],
     ['onResponse', onResponse],
     ['onRequestAbort', onRequestAbort],
     ['onTimeout', onTimeout],
   ];
-}
-
-/** Runs the user's `onReject`; what it throws or rejects with goes to Fastify's error handling. */
-function answer(onReject: FastifyRejectHandler, error: CircuitOpenError, request: FastifyRequest, reply: FastifyReply): void {
-  try {
-    const result = onReject(error, request, reply);
-    if (result !== undefined && typeof result.then === 'function')
-      result.then(undefined, (thrown: unknown) => fail(reply, thrown));
-  } catch (thrown) {
-    fail(reply, thrown);
-  }
-}
-
-function fail(reply: FastifyReply, error: unknown): void {
-  if (!reply.sent) reply.send(error instanceof Error ? error : new Error(String(error)));
-}
-
-function reject(reply: FastifyReply, error: CircuitOpenError): void {
-  const { headers, body } = rejection(error);
-  // A Buffer, so Fastify sends the body and its Content-Type as they are (no charset added).
-  reply.code(503).headers(headers).send(Buffer.from(body));
 }

@@ -1,25 +1,21 @@
 import type { FastifyRequest } from 'fastify';
-import { type FastifyRejectHandler, routeHooks } from './fastify-hooks.js';
+import { routeHooks } from './fastify-hooks.js';
+import type { FastifyBreakerOptions } from './fastify-options.js';
 import { pluginMeta } from './fastify-plugin.js';
+import type { FastifyRejectHandler } from './fastify-reject.js';
 
 export type { Handle, HttpBreakerOptions, KeyedHandle, SingleHandle } from './http.js';
 
-import { type Guard, type HttpBreakerOptions, type KeyedHandle, resolveHttpOptions, type SingleHandle } from './http.js';
+import { type Guard, type KeyedHandle, resolveHttpOptions, type SingleHandle } from './http.js';
 
-export type { FastifyRejectHandler } from './fastify-hooks.js';
-
-/**
- * Options of the Fastify plugin: every breaker option except `timeoutMs`, plus `breaker` or
- * `key(request)` with `maxKeys`, `isFailureStatus` and `onReject`.
- *
- * @example
- * ```ts
- * import type { FastifyBreakerOptions } from 'tripswitch/fastify';
- *
- * const options: FastifyBreakerOptions = { key: (request) => request.routeOptions.url ?? 'unknown', maxKeys: 100 };
- * ```
- */
-export type FastifyBreakerOptions = HttpBreakerOptions<FastifyRequest, FastifyRejectHandler>;
+export type {
+  FastifyBreakerOptions,
+  FastifyCommonOptions,
+  FastifyKeyedOptions,
+  FastifySharedOptions,
+  FastifySingleOptions,
+} from './fastify-options.js';
+export type { FastifyRejectHandler } from './fastify-reject.js';
 
 /**
  * What a registration of the plugin leaves on the Fastify instance it was registered in, as
@@ -32,16 +28,20 @@ export type FastifyBreakerOptions = HttpBreakerOptions<FastifyRequest, FastifyRe
  *
  * const app = Fastify();
  * await app.register(circuitBreaker, { failureThreshold: 3 });
- * const handle: FastifyBreakerHandle = app.tripswitch;
- * console.log(handle.breaker?.state); // 'closed'
+ * const handle: FastifyBreakerHandle | undefined = app.tripswitch;
+ * console.log(handle?.breaker?.state); // 'closed'
  * ```
  */
 export type FastifyBreakerHandle = Partial<SingleHandle & KeyedHandle>;
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** The breaker (or, with `key`, the registry) of the tripswitch plugin registered in this context or above it. */
-    readonly tripswitch: FastifyBreakerHandle;
+    /**
+     * The breaker (or, with `key`, the registry) of the tripswitch plugin registered in this
+     * context or above it; `undefined` where it is not registered (such as the root, when the
+     * plugin is registered inside a context only).
+     */
+    readonly tripswitch?: FastifyBreakerHandle | undefined;
   }
   interface FastifyContextConfig {
     /** `false`: this route is not guarded by the tripswitch plugin. */

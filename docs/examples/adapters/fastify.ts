@@ -22,22 +22,22 @@ app.register(
       slowCallDurationMs: 2_000,
     });
     api.get('/orders/:id', async (request) => ({ id: (request.params as { id: string }).id }));
-    api.tripswitch.registry?.on('open', (event) => console.log(`${event.name} opened (${event.reason})`));
+    api.tripswitch?.registry?.on('open', (event) => console.log(`${event.name} opened (${event.reason})`));
   },
   { prefix: '/api' },
 );
 
-// A breaker shared with code outside HTTP, and a response of our own when it rejects.
+// A breaker shared with code outside HTTP, and a response of our own when it rejects: what
+// onReject returns is sent, with status 503 (or it sends with reply, as a handler does).
 const search = createBreaker({ name: 'search' });
 app.register(async (scope) => {
   await scope.register(circuitBreaker, {
     breaker: search,
-    onReject: (error, _request, reply) => {
-      reply.code(503).send({ results: [], degraded: true, state: error.state });
-    },
+    onReject: (error) => ({ results: [], degraded: true, state: error.state }),
   });
   scope.get('/search', async () => ({ results: ['a', 'b'] }));
 });
 
-app.tripswitch.breaker?.on('open', (event) => console.log(`the app's breaker opened (${event.reason})`));
+// app.tripswitch is undefined where the plugin is not registered (here it is, at the root).
+app.tripswitch?.breaker?.on('open', (event) => console.log(`the app's breaker opened (${event.reason})`));
 await app.listen({ port: 3000 });

@@ -76,6 +76,9 @@ export function resolveOptions(options: RedisStoreOptions): ResolvedRedisStoreOp
   if (typeof options !== 'object' || options === null) {
     throw new TypeError(`redisStore options must be an object, got ${show(options)}`);
   }
+  if (shimOf(options as never) !== undefined) {
+    throw new TypeError(`redisStore takes an options object: pass { client }, got the client itself`);
+  }
   knownKeys('options', options as unknown as Record<string, unknown>, OPTION_NAMES);
   const shim = shimOf(options.client);
   if (shim === undefined) {
