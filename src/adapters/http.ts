@@ -212,8 +212,6 @@ export interface Closed {
   readonly readableEnded?: boolean;
 }
 
-const CLIENT_GONE = ['ECONNRESET', 'EPIPE'];
-
 /**
  * @internal Why a Node.js response closed before it finished: undefined when the client went
  * away (its side of the connection ended or was reset), else the server's error: the one it
@@ -221,10 +219,14 @@ const CLIENT_GONE = ['ECONNRESET', 'EPIPE'];
  * connection the framework closes).
  */
 export function cutShort(res: Closed, socket: Closed | null | undefined): unknown {
-  const code = (error: unknown): unknown => (error as { code?: unknown } | null | undefined)?.code;
-  if (socket?.readableEnded === true || CLIENT_GONE.includes(code(res.errored) as string)) return undefined;
-  if (CLIENT_GONE.includes(code(socket?.errored) as string)) return undefined;
+  if (socket?.readableEnded === true || reset(res.errored) || reset(socket?.errored)) return undefined;
   return res.errored ?? new Error('the response was cut off before it ended');
+}
+
+/** Whether `error` is the client resetting the connection. */
+function reset(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null | undefined)?.code;
+  return code === 'ECONNRESET' || code === 'EPIPE';
 }
 
 /** @internal The status a thrown error stands for: its `status` or `statusCode` when in 400-599, else 500. */
