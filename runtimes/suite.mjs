@@ -521,6 +521,45 @@ check("guardFetch: the caller's abort is ignored, a network error is a failure",
   equal(refused.registry.get(origin).state, 'open');
 });
 
+// guardFetch body: 'end' against streams the upstream sends, cuts midway or stalls
+
+check("guardFetch body: 'end': a stream counts when it ends; one cut midway is a failure", async ({ upstream }) => {
+  const guarded = guardFetch({ body: 'end', failureThreshold: 1 });
+  const breaker = () => guarded.registry.get(new URL(upstream).origin);
+  const response = await guarded(`${upstream}/stream`);
+  equal(response.status, 200);
+  const reader = response.body.getReader();
+  const first = await reader.read();
+  equal(new TextDecoder().decode(first.value).startsWith('data: 1'), true, 'the first event');
+  equal(breaker().stats().inFlight, 1, 'the call lasts while the body is read');
+  while (!(await reader.read()).done);
+  deepEqual([breaker().stats().inFlight, breaker().stats().totals.successes], [0, 1], 'counted at the end');
+  const cut = await guarded(`${upstream}/stream-cut`);
+  await rejects(cut.text(), 'the read fails');
+  equal(breaker().state, 'open', 'a stream cut midway is a failure');
+});
+
+check("guardFetch body: 'end': bodyIdleMs fails a stalled stream with a CallTimeoutError", async ({ upstream }) => {
+  const guarded = guardFetch({ body: 'end', bodyIdleMs: 100 });
+  const timeouts = [];
+  guarded.registry.on('timeout', ({ timeoutMs }) => timeouts.push(timeoutMs));
+  const response = await guarded(`${upstream}/stream-stall`);
+  const error = await rejects(response.text());
+  ok(isCallTimeoutError(error), `a CallTimeoutError, got ${error}`);
+  const { totals, inFlight } = guarded.registry.get(new URL(upstream).origin).stats();
+  deepEqual([totals.timeouts, totals.failures, inFlight, timeouts], [1, 1, 0, [100]]);
+});
+
+check("guardFetch body: 'end': the caller's cancel is ignored", async ({ upstream }) => {
+  const guarded = guardFetch({ body: 'end', failureThreshold: 1 });
+  const response = await guarded(`${upstream}/stream-stall`);
+  const reader = response.body.getReader();
+  await reader.read();
+  await reader.cancel();
+  const { state, totals, inFlight } = guarded.registry.get(new URL(upstream).origin).stats();
+  deepEqual([state, totals.ignored, totals.failures, inFlight], ['closed', 1, 0, 0]);
+});
+
 // ---------------------------------------------------------------------------------------
 // Hono middleware through app.fetch
 

@@ -38,6 +38,17 @@ const upstream = createServer((req, res) => {
       res.on('close', () => clearTimeout(timer));
       return;
     }
+    case '/stream':
+    case '/stream-cut':
+    case '/stream-stall': {
+      // An event stream: a second event and its end, the connection cut, or nothing more.
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write('data: 1\n\n');
+      if (url.pathname === '/stream-stall') return;
+      const timer = setTimeout(() => (url.pathname === '/stream' ? res.end('data: 2\n\n') : res.socket.destroy()), 20);
+      res.on('close', () => clearTimeout(timer));
+      return;
+    }
     default:
       return send(404, 'not found');
   }

@@ -5,6 +5,10 @@ import { type BreakerOptions, optionsObject } from '../options.js';
 import { BreakerRegistry, type Registry } from '../registry.js';
 import type { Breaker, Permit } from '../types.js';
 import { holdOpen, resolveOutbound } from './retry-after.js';
+import { watchAxiosStream } from './stream-axios.js';
+import type { BodyOptions } from './stream-options.js';
+
+export type { BodyOptions } from './stream-options.js';
 
 /**
  * Options of {@link guardAxios}: those of `guardFetch` without `fetch`. `timeoutMs` is the axios
@@ -17,7 +21,7 @@ import { holdOpen, resolveOutbound } from './retry-after.js';
  * const options: GuardAxiosOptions = { failureThreshold: 3, maxRetryAfterMs: 60_000, isFailureResponse: (r) => r.status >= 500 };
  * ```
  */
-export interface GuardAxiosOptions extends Omit<BreakerOptions, 'name' | 'initialState'> {
+export interface GuardAxiosOptions extends Omit<BreakerOptions, 'name' | 'initialState'>, BodyOptions {
   /** Which breaker a request goes through. @default url.origin */
   readonly key?: ((url: URL) => string) | undefined;
   /** The most breakers held at once; the least recently used closed one goes first. @default 1000 */
@@ -92,7 +96,7 @@ export function guardAxios(instance: AxiosInstance, options?: GuardAxiosOptions)
     throw new TypeError(`guardAxios needs an axios instance (axios or axios.create()), got ${describe(instance)}`);
   }
   const o = optionsObject('options', options);
-  const { key, isFailureResponse, respectRetryAfter, maxRetryAfterMs, maxKeys, resolved } = resolveOutbound(
+  const { key, isFailureResponse, respectRetryAfter, maxRetryAfterMs, maxKeys, stream, resolved } = resolveOutbound(
     o,
     'guardAxios',
     OWN_KEYS,
@@ -148,7 +152,8 @@ export function guardAxios(instance: AxiosInstance, options?: GuardAxiosOptions)
   };
   const onResponse = (response: AxiosResponse): AxiosResponse => {
     const pending = take(response.config as Guarded);
-    if (pending !== undefined) judge(pending, response, undefined);
+    // With body: 'end', a stream's success waits for its end.
+    if (pending !== undefined) judge(stream ? watchAxiosStream(pending, response, stream, clock) : pending, response, undefined);
     return response;
   };
   const onError = (error: unknown): Promise<never> => {

@@ -5,7 +5,7 @@ import type { Permit } from '../types.js';
 
 export type { Handle, HttpBreakerOptions, KeyedHandle, SingleHandle } from './http.js';
 
-import { type Handle, type HttpBreakerOptions, refuse, rejection, resolveHttpOptions, withHandle } from './http.js';
+import { cutShort, type Handle, type HttpBreakerOptions, refuse, rejection, resolveHttpOptions, withHandle } from './http.js';
 
 /**
  * Writes the response to a rejected request instead of the default 503. A throw or a
@@ -86,8 +86,14 @@ export function circuitBreaker(options?: ExpressBreakerOptions): ExpressCircuitB
         else reject(res, error as CircuitOpenError);
         return;
       }
-      // A response closes once sent, or when the client goes away before it ends: ignored then.
-      res.on('close', () => (res.writableFinished ? guard.settle(res, permit, breaker, res.statusCode) : permit.ignore()));
+      // A response closes once sent, or cut off before it ends: by the client (ignored) or by
+      // the server (a stream failing midway: a failure).
+      res.on('close', () => {
+        if (res.writableFinished && !res.errored) return guard.settle(res, permit, breaker, res.statusCode);
+        const cut = cutShort(res, req.socket);
+        if (cut === undefined) permit.ignore();
+        else permit.failure(cut);
+      });
     } catch (error) {
       next(error);
       return;

@@ -3,6 +3,10 @@ import { type BreakerOptions, func, optionsObject } from '../options.js';
 import { BreakerRegistry, type Registry } from '../registry.js';
 import type { Checked } from '../rules.js';
 import { holdOpen, optional, resolveOutbound } from './retry-after.js';
+import { fetchToEnd } from './stream-fetch.js';
+import type { BodyOptions } from './stream-options.js';
+
+export type { BodyOptions } from './stream-options.js';
 
 /**
  * Options of {@link guardFetch}: the breaker options of every origin's breaker (each is named
@@ -15,7 +19,7 @@ import { holdOpen, optional, resolveOutbound } from './retry-after.js';
  * const options: GuardFetchOptions = { timeoutMs: 5_000, failureThreshold: 3, maxRetryAfterMs: 60_000 };
  * ```
  */
-export interface GuardFetchOptions extends Omit<BreakerOptions, 'name' | 'initialState'> {
+export interface GuardFetchOptions extends Omit<BreakerOptions, 'name' | 'initialState'>, BodyOptions {
   /** The fetch to guard. @default globalThis.fetch, looked up at each call */
   readonly fetch?: typeof fetch | undefined;
   /** Which breaker a request goes through. @default url.origin */
@@ -58,6 +62,10 @@ const defaultIsFailureResponse = (response: Response): boolean => response.statu
  * that origin's breaker for that long, at most `maxRetryAfterMs`. When the breaker rejects,
  * the call rejects with a `CircuitOpenError` and no request is sent.
  *
+ * With `body: 'end'` a call lasts until its body has been read: a stream cut midway counts
+ * as a failure, and `firstByteTimeoutMs` / `bodyIdleMs` fail a body that stalls with a
+ * `CallTimeoutError` (a timeout, as `timeoutMs`).
+ *
  * @example
  * ```ts
  * import { isCircuitOpenError } from 'tripswitch';
@@ -70,6 +78,11 @@ const defaultIsFailureResponse = (response: Response): boolean => response.statu
  * } catch (error) {
  *   if (isCircuitOpenError(error)) console.log(`api.example.com is down; retry in ${error.retryAfterMs} ms`);
  * }
+ *
+ * // A streaming API: a stream cut midway, or silent for 10 s, counts as a failure.
+ * const llm = guardFetch({ body: 'end', firstByteTimeoutMs: 30_000, bodyIdleMs: 10_000 });
+ * const stream = await llm('https://llm.example.com/v1/chat/completions', { method: 'POST', body: '{"stream":true}' });
+ * for await (const chunk of stream.body ?? []) console.log(new TextDecoder().decode(chunk));
  * ```
  */
 export function guardFetch(): GuardedFetch;
@@ -78,7 +91,7 @@ export function guardFetch(options?: GuardFetchOptions): GuardedFetch {
   const o = optionsObject('options', options);
   const given = optional(o, 'fetch', func) as typeof fetch | undefined;
   // Unknown keys and bad breaker options fail here, with the core's messages.
-  const { key, isFailureResponse, respectRetryAfter, maxRetryAfterMs, maxKeys, resolved } = resolveOutbound(
+  const { key, isFailureResponse, respectRetryAfter, maxRetryAfterMs, maxKeys, stream, resolved } = resolveOutbound(
     o,
     'guardFetch',
     OWN_KEYS,
@@ -103,9 +116,11 @@ export function guardFetch(options?: GuardFetchOptions): GuardedFetch {
     const signal = init?.signal ?? (input instanceof Request ? input.signal : undefined);
     const send = given ?? globalThis.fetch;
     const response =
-      signal === undefined && !timed
-        ? await breaker.execute(() => send(input, init))
-        : await breaker.execute((ctx) => send(input, { ...init, signal: ctx.signal }), { signal });
+      stream !== undefined
+        ? await fetchToEnd(breaker, (s) => send(input, { ...init, signal: s }), signal, stream, clock, resolved.timeoutMs)
+        : signal === undefined && !timed
+          ? await breaker.execute(() => send(input, init))
+          : await breaker.execute((ctx) => send(input, { ...init, signal: ctx.signal }), { signal });
     if (respectRetryAfter && (response.status === 429 || response.status === 503)) {
       holdOpen(breaker, response.headers.get('retry-after'), clock.now(), maxRetryAfterMs);
     }

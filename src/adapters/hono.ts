@@ -5,7 +5,17 @@ import type { Permit } from '../types.js';
 
 export type { Handle, HttpBreakerOptions, KeyedHandle, SingleHandle } from './http.js';
 
-import { errorStatus, type Handle, type HttpBreakerOptions, refuse, rejection, resolveHttpOptions, withHandle } from './http.js';
+import {
+  type Closed,
+  cutShort,
+  errorStatus,
+  type Handle,
+  type HttpBreakerOptions,
+  refuse,
+  rejection,
+  resolveHttpOptions,
+  withHandle,
+} from './http.js';
 
 /**
  * Returns the response to a rejected request instead of the default 503.
@@ -82,14 +92,24 @@ export function circuitBreaker(options?: HonoBreakerOptions): HonoCircuitBreaker
     }
     // A client that goes away before the handler returns is ignored. On Node.js
     // (`@hono/node-server`) the outgoing response is watched, because reading `c.req.raw` there
-    // makes a whole `Request` for every request; elsewhere the request's signal. The response
-    // closes after the outcome below is counted, so the listener is left in place: by then
-    // `ignore()` does nothing.
+    // makes a whole `Request` for every request; elsewhere the request's signal. On Node.js a
+    // response with a body is counted when it has gone out (a stream failing midway is a
+    // failure), so `streamed` holds its status until the response closes.
     const ignore = (): void => permit.ignore();
     const outgoing = nodeResponse(c);
     const signal = outgoing === undefined ? c.req.raw.signal : undefined;
-    if (outgoing !== undefined) outgoing.on('close', ignore);
-    else signal?.addEventListener('abort', ignore, { once: true });
+    let streamed: number | undefined;
+    if (outgoing !== undefined) {
+      outgoing.on('close', () => {
+        if (streamed === undefined) permit.ignore();
+        else if (outgoing.writableFinished && !outgoing.errored) guard.settle(c, permit, breaker, streamed);
+        else {
+          const cut = cutShort(outgoing, (c.env as { incoming?: { socket?: Closed } }).incoming?.socket);
+          if (cut === undefined) permit.ignore();
+          else permit.failure(cut);
+        }
+      });
+    } else signal?.addEventListener('abort', ignore, { once: true });
     try {
       await next();
     } catch (error) {
@@ -102,6 +122,7 @@ export function circuitBreaker(options?: HonoBreakerOptions): HonoCircuitBreaker
     const gone = outgoing !== undefined ? outgoing.destroyed && !outgoing.writableFinished : signal?.aborted === true;
     if (gone) permit.ignore();
     else if (c.error !== undefined) guard.settle(c, permit, breaker, errorStatus(c.error), c.error);
+    else if (outgoing !== undefined && c.res.body !== null) streamed = c.res.status;
     else guard.settle(c, permit, breaker, c.res.status);
     return undefined;
   };
@@ -109,7 +130,7 @@ export function circuitBreaker(options?: HonoBreakerOptions): HonoCircuitBreaker
 }
 
 /** The Node.js response that `@hono/node-server` passes as `c.env.outgoing`. */
-interface NodeResponse {
+interface NodeResponse extends Closed {
   readonly writableFinished: boolean;
   readonly destroyed: boolean;
   on(event: 'close', listener: () => void): unknown;

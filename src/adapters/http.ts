@@ -227,6 +227,29 @@ function statusError(status: number): Error {
   return Object.assign(new Error(`response status ${status}`), { status });
 }
 
+/** @internal What tells how a Node.js response (or its socket) that closed early was closed. */
+export interface Closed {
+  readonly errored?: unknown;
+  readonly readableEnded?: boolean;
+}
+
+/**
+ * @internal Why a Node.js response closed before it finished: undefined when the client went
+ * away (its side of the connection ended or was reset), else the server's error: the one it
+ * was destroyed with, or one saying it was cut off (a handler failing after the headers, whose
+ * connection the framework closes).
+ */
+export function cutShort(res: Closed, socket: Closed | null | undefined): unknown {
+  if (socket?.readableEnded === true || reset(res.errored) || reset(socket?.errored)) return undefined;
+  return res.errored ?? new Error('the response was cut off before it ended');
+}
+
+/** Whether `error` is the client resetting the connection. */
+function reset(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null | undefined)?.code;
+  return code === 'ECONNRESET' || code === 'EPIPE';
+}
+
 /** @internal The status a thrown error stands for: its `status` or `statusCode` when in 400-599, else 500. */
 export function errorStatus(error: unknown): number {
   if (typeof error === 'object' && error !== null) {

@@ -1,6 +1,7 @@
 import { describe } from '../describe.js';
 import { duration, func, positiveInteger, type Resolved, resolveOptions } from '../options.js';
 import type { Breaker } from '../types.js';
+import { resolveStream, STREAM_KEYS, type StreamOptions } from './stream-options.js';
 
 // What the outbound guards (tripswitch/fetch, tripswitch/axios) share: `Retry-After` and the
 // checks of their own options.
@@ -46,6 +47,8 @@ export interface Outbound<R> {
   readonly respectRetryAfter: boolean;
   readonly maxRetryAfterMs: number;
   readonly maxKeys: number;
+  /** `body: 'end'` and its limits; undefined with `body: 'headers'` (the default). */
+  readonly stream: StreamOptions | undefined;
   /** The breaker options, checked by the core. */
   readonly resolved: Resolved;
 }
@@ -75,6 +78,7 @@ export function resolveOutbound<R>(
     }
   }
   if (o.maxSize !== undefined) throw new TypeError('unknown option "maxSize" (the bound is maxKeys)');
-  const resolved = resolveOptions(o, ownKeys);
-  return { key, isFailureResponse, respectRetryAfter, maxRetryAfterMs, maxKeys, resolved };
+  const stream = resolveStream(o);
+  const resolved = resolveOptions(o, [...ownKeys, ...STREAM_KEYS]);
+  return { key, isFailureResponse, respectRetryAfter, maxRetryAfterMs, maxKeys, stream, resolved };
 }
