@@ -51,7 +51,8 @@ export class HealthCheck implements HealthHooks {
     // Past its probe's expiry (counted failed by `observe`), or overtaken by a state change.
     if (this.controller !== undefined && (b.gen !== this.gen || b.now() >= this.deadline)) this.abort();
     if (s.kind === 'halfOpen' && s.running.length === 0 && this.controller === undefined) this.run(s.ttl);
-    if (s.kind === 'open' || s.kind === 'halfOpen') this.arm();
+    // (A transition made just now may have armed it already.)
+    if ((s.kind === 'open' || s.kind === 'halfOpen') && this.timer === undefined) this.arm();
   }
 
   private run(ttl: number): void {
