@@ -1,4 +1,4 @@
-import { type Breaker, createBreaker } from '../../src/index.js';
+import { type Breaker, type BreakerOptions, createBreaker } from '../../src/index.js';
 import { type ManualClock, manualClock } from '../../src/testing/index.js';
 import { deferred, fail, recordEvents } from '../helpers.js';
 
@@ -85,7 +85,7 @@ describe("halfOpenPolicy: 'rate'", () => {
   });
 
   test("is a rate-mode option: a TypeError in consecutive mode naming halfOpenPolicy and window; 'all' or 'rate' only", () => {
-    expect(() => createBreaker({ halfOpenPolicy: 'rate' })).toThrow(
+    expect(() => createBreaker({ halfOpenPolicy: 'rate' } as BreakerOptions)).toThrow(
       new TypeError("halfOpenPolicy 'rate' needs window (rate mode): in consecutive mode every probe must succeed ('all')"),
     );
     expect(() => createBreaker({ halfOpenPolicy: 'all' })).not.toThrow();
