@@ -6,7 +6,7 @@ import { Emit, type EventType, type Hub } from './events.js';
 import type { Joining } from './fleet.js';
 import type { FleetHooks } from './fleet-hooks.js';
 import type { Rooms } from './follow.js';
-import { HealthCheck } from './health-check.js';
+import { type HealthCheck, healthCheck } from './health-check.js';
 import {
   CLOSED,
   close,
@@ -90,7 +90,7 @@ export class CircuitBreaker implements Breaker, Gate {
     this.kind = options.window.kind;
     this.minimum = minimumOf(options);
     // The health check's timer, with that option only: told of every state change from here on.
-    this.health = options.healthCheck === undefined ? undefined : new HealthCheck(this);
+    this.health = options.healthCheck === undefined ? undefined : healthCheck(this);
     const raw = options.clock.now();
     this.lastRaw = this.mono = typeof raw === 'number' && Number.isFinite(raw) ? raw : 0;
     if (options.initialState !== undefined) this.restore(parseSnapshot(options.initialState));

@@ -1,15 +1,14 @@
 import type { Callee } from './call.js';
 import type { PlainHandlers } from './counting.js';
 import { BIT } from './events.js';
-import { HealthCheck } from './health-check.js';
+import { type HealthCheck, healthCheck } from './health-check.js';
 import { judge } from './machine.js';
-import { type BreakerSettings, optionsObject, type Resolved, resolveOptions } from './options.js';
+import { type BreakerSettings, optionsObject, RATE_MODE_OPTIONS, type Resolved, resolveOptions } from './options.js';
 import { makeWindow } from './windows/make.js';
 import type { Window } from './windows/window.js';
 
 /** What a breaker keeps for good: set when it is made. */
 const FIXED = ['name', 'store', 'clock', 'initialState'] as const;
-const RATE_MODE = ['failureRateThreshold', 'minimumCalls', 'slowCallRateThreshold'] as const;
 
 /** @internal A breaker's new options, checked, and those of them that changed (as given). */
 export interface Plan {
@@ -32,15 +31,10 @@ export interface Tunable extends Callee {
 
 /** The options `o` was resolved from, as they could have been given: `resolveOptions` makes `o` of them again. */
 function given(o: Resolved): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...o, initialState: undefined };
-  const w = o.window;
-  if (w.kind === 'consecutive') {
-    out.window = undefined;
-    for (const key of RATE_MODE) out[key] = undefined;
-  } else {
-    out.failureThreshold = undefined;
-    out.window = w.kind === 'count' ? { size: w.size } : { durationMs: w.durationMs, buckets: w.buckets };
-  }
+  const { kind, ...window } = o.window;
+  const out: Record<string, unknown> = { ...o, initialState: undefined, window: kind === 'consecutive' ? undefined : window };
+  if (kind === 'consecutive') for (const key of RATE_MODE_OPTIONS) out[key] = undefined;
+  else out.failureThreshold = undefined;
   return out;
 }
 
@@ -57,26 +51,23 @@ export function plan(current: Resolved, partial: unknown): Plan {
       throw new TypeError(`${key} cannot be changed by configure: it is fixed when the breaker is made`);
     }
   }
-  const merged = given(current);
+  const was = given(current);
+  const merged = { ...was };
   if (p.window !== undefined) merged.failureThreshold = undefined;
-  if (p.failureThreshold !== undefined && p.window === undefined) {
+  else if (p.failureThreshold !== undefined) {
     merged.window = undefined;
-    for (const key of RATE_MODE) merged[key] = undefined;
-    if (merged.halfOpenPolicy === 'rate') merged.halfOpenPolicy = undefined;
+    for (const key of RATE_MODE_OPTIONS) merged[key] = undefined;
   }
   for (const key of Object.keys(p)) if (p[key] !== undefined) merged[key] = p[key];
   const next = resolveOptions(merged);
-  const before = given(current);
-  const after = given(next);
+  const now = given(next);
   const changed: Record<string, unknown> = {};
-  for (const key of Object.keys(after)) {
-    if (key === 'window' ? !sameWindow(current, next) : !Object.is(before[key], after[key])) changed[key] = after[key];
+  for (const key of Object.keys(now)) {
+    const a = was[key];
+    const b = now[key];
+    if (key === 'window' ? JSON.stringify(a) !== JSON.stringify(b) : !Object.is(a, b)) changed[key] = b;
   }
   return { next, changed };
-}
-
-function sameWindow(a: Resolved, b: Resolved): boolean {
-  return JSON.stringify(a.window) === JSON.stringify(b.window);
 }
 
 /** @internal Rate mode: the calls the window must hold before a decision (a count window: at most its size). */
@@ -91,9 +82,8 @@ export function minimumOf(o: Resolved): number {
  * options that changed, when any did.
  */
 export function apply(b: Tunable, { next, changed }: Plan): void {
-  const before = b.o;
   b.o = next;
-  if (!sameWindow(before, next)) {
+  if ('window' in changed) {
     b.window = makeWindow(next.window);
     b.run = 0;
   }
@@ -103,10 +93,7 @@ export function apply(b: Tunable, { next, changed }: Plan): void {
   // The plain handlers were made for the old `isResultFailure`.
   b.plain = undefined;
   // An option left out keeps its value: a health check, once given, only changes its function.
-  if (next.healthCheck !== undefined && b.health === undefined) {
-    b.health = new HealthCheck(b);
-    b.health.moved(b.s.kind);
-  }
+  if (next.healthCheck !== undefined && b.health === undefined) (b.health = healthCheck(b)).moved(b.s.kind);
   if (Object.keys(changed).length > 0 && b.events.wants(BIT.configure)) {
     b.events.emit('configure', { name: b.name, options: changed });
   }

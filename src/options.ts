@@ -141,8 +141,8 @@ export interface BreakerOptions {
  */
 export type BreakerSettings = Omit<BreakerOptions, 'name' | 'store' | 'clock' | 'initialState'>;
 
-/** Options that only mean something in rate mode, with `window`. */
-const RATE_MODE_OPTIONS = ['failureRateThreshold', 'minimumCalls', 'slowCallRateThreshold'] as const;
+/** @internal Options that only mean something in rate mode, with `window` (`halfOpenPolicy` when 'rate'). */
+export const RATE_MODE_OPTIONS = ['failureRateThreshold', 'minimumCalls', 'slowCallRateThreshold', 'halfOpenPolicy'] as const;
 
 /** @internal The window, resolved. */
 export type WindowSpec =
@@ -365,14 +365,11 @@ export function resolveOptions(input: unknown, otherKeys: readonly string[] = []
   resolved.window = resolveWindow(o.window);
   resolved.initialState = o.initialState;
   if (o.window === undefined) {
-    const rateOnly = RATE_MODE_OPTIONS.find((key) => o[key] !== undefined);
+    const rateOnly = RATE_MODE_OPTIONS.find((key) => o[key] !== undefined && o[key] !== 'all');
     if (rateOnly !== undefined) {
       throw new TypeError(
         `${rateOnly} is a rate-mode option: it needs window (e.g. window: { size: 100 }), else failures in a row count`,
       );
-    }
-    if (o.halfOpenPolicy === 'rate') {
-      throw new TypeError("halfOpenPolicy 'rate' needs window (rate mode): in consecutive mode every probe must succeed ('all')");
     }
   }
   return resolved as unknown as Resolved;

@@ -112,7 +112,7 @@ describe('breaker.configure', () => {
         failureThreshold: 3,
         window: undefined,
         minimumCalls: undefined,
-        halfOpenPolicy: 'all',
+        halfOpenPolicy: undefined,
         failureRateThreshold: undefined,
         slowCallRateThreshold: undefined,
       },

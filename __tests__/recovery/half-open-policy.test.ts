@@ -86,7 +86,9 @@ describe("halfOpenPolicy: 'rate'", () => {
 
   test("is a rate-mode option: a TypeError in consecutive mode naming halfOpenPolicy and window; 'all' or 'rate' only", () => {
     expect(() => createBreaker({ halfOpenPolicy: 'rate' } as BreakerOptions)).toThrow(
-      new TypeError("halfOpenPolicy 'rate' needs window (rate mode): in consecutive mode every probe must succeed ('all')"),
+      new TypeError(
+        'halfOpenPolicy is a rate-mode option: it needs window (e.g. window: { size: 100 }), else failures in a row count',
+      ),
     );
     expect(() => createBreaker({ halfOpenPolicy: 'all' })).not.toThrow();
     expect(() => createBreaker({ window: { size: 5 }, halfOpenPolicy: 'most' as never })).toThrow(
