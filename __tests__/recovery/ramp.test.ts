@@ -1,6 +1,6 @@
 import { CircuitOpenError, createBreaker } from '../../src/index.js';
-import { manualClock } from '../../src/testing/index.js';
-import { fail, recordEvents, setup, succeed, types } from '../helpers.js';
+import { manualClock, memoryStore } from '../../src/testing/index.js';
+import { fail, flush, recordEvents, setup, succeed, types } from '../helpers.js';
 
 /** A breaker that has just closed from half-open with `rampUpMs`, on a manual clock. */
 async function closedFromHalfOpen(options: Parameters<typeof setup>[0] = {}) {
@@ -143,5 +143,46 @@ describe('rampUpMs', () => {
   test('rampUpMs is checked like every duration', () => {
     expect(() => createBreaker({ rampUpMs: -1 })).toThrow(new RangeError('rampUpMs must be a finite number >= 0, got -1'));
     expect(() => createBreaker({ rampUpMs: '5' as never })).toThrow(new TypeError('rampUpMs must be a number, got "5"'));
+  });
+});
+
+describe('rampUpMs with a store', () => {
+  test("is per process: a process that takes up the fleet's close from half-open ramps its own traffic", async () => {
+    const clock = manualClock(1_000_000);
+    const store = memoryStore({ clock });
+    const settle = async (): Promise<void> => {
+      await store.flush();
+      await flush();
+    };
+    const make = () => createBreaker({ name: 'dep', store, clock, failureThreshold: 1, resetTimeoutMs: 100, rampUpMs: 1000 });
+    const [a, b] = [make(), make()];
+    await settle();
+    await fail(a);
+    await settle();
+    clock.advance(100);
+    const probe = a.execute(() => 'ok');
+    await settle();
+    await probe;
+    await settle();
+    expect([a.state, b.state]).toEqual(['closed', 'closed']);
+    expect([a.stats().ramp, b.stats().ramp]).toEqual([0, 0]);
+    clock.advance(500);
+    expect(await burst(b, 4)).toEqual([false, true, false, true]);
+    a.dispose();
+    b.dispose();
+  });
+
+  test('dispose() detaches a breaker from its store: it decides alone from then on', async () => {
+    const clock = manualClock();
+    const store = memoryStore({ clock });
+    const [a, b] = [createBreaker({ name: 'x', store, clock }), createBreaker({ name: 'x', store, clock })];
+    await store.flush();
+    b.dispose();
+    a.isolate();
+    await store.flush();
+    await flush();
+    expect([a.state, b.state]).toEqual(['isolated', 'closed']);
+    await expect(b.execute(() => 'alone')).resolves.toBe('alone');
+    a.dispose();
   });
 });
