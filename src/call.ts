@@ -222,8 +222,10 @@ export function guard<A extends unknown[], R, This>(
   const full = function (this: unknown, ...args: unknown[]) {
     return invokeFull(b, f, this, args, undefined, undefined, fallback as Fallback<unknown[], unknown> | undefined);
   };
+  // With a fallback or a `timeoutMs` already, the full path for good (`configure` can add a
+  // `timeoutMs`, never remove one): the fast paths below check for one added later.
   const guarded =
-    fallback !== undefined
+    fallback !== undefined || b.o.timeoutMs !== undefined
       ? full
       : b.fleet === undefined
         ? // Without a store no call waits for a lease: nothing keeps `arguments`, so V8 passes
