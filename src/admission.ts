@@ -38,7 +38,8 @@ export function enter(g: Gate): Probe | undefined | typeof REFUSED {
     if (left > 0) return refuse(g, current, left);
   }
   const s = observe(g);
-  if (s.kind === 'closed' || s.kind === 'disabled') return admitted(g, undefined);
+  // Closed just now (with halfOpenPolicy 'rate', by an expired probe), maybe ramping: as any closed breaker.
+  if (s.kind === 'closed') return enter(g);
   if (s.kind === 'halfOpen') {
     const fleet = g.fleet;
     const held = fleet?.held(s.running);

@@ -84,6 +84,17 @@ describe("halfOpenPolicy: 'rate'", () => {
     expect(breaker.state).toBe('closed');
   });
 
+  test('a call that finds the probes judged (an expired one among them) meets the ramp of the close', async () => {
+    const { breaker, clock } = await halfOpened({ halfOpenMaxCalls: 2, failureRateThreshold: 0.75, rampUpMs: 100 });
+    void breaker.execute(() => new Promise(() => {}));
+    await probes(breaker, [true]);
+    clock.advance(1000);
+    // This call's look at the state counts the expired probe: 1 failed in 2, so the breaker
+    // closes, ramping from a share of 0: the call itself is turned away by the ramp.
+    await expect(breaker.execute(() => 'ok')).rejects.toMatchObject({ state: 'closed', retryAfterMs: 10 });
+    expect(breaker.stats()).toMatchObject({ state: 'closed', ramp: 0 });
+  });
+
   test("is a rate-mode option: a TypeError in consecutive mode naming halfOpenPolicy and window; 'all' or 'rate' only", () => {
     expect(() => createBreaker({ halfOpenPolicy: 'rate' } as BreakerOptions)).toThrow(
       new TypeError(
