@@ -108,7 +108,7 @@ export type BreakerEvents = {
   reject: {
     /** The breaker's name. */
     name: string;
-    /** The state that rejected it: `'open'`, `'halfOpen'` or `'isolated'`. */
+    /** The state that rejected it: `'open'`, `'halfOpen'` or `'isolated'`; `'closed'` while ramping up (`rampUpMs`). */
     state: State;
     /** Milliseconds until a call may be let through; `Infinity` when isolated. */
     retryAfterMs: number;

@@ -57,6 +57,7 @@ describe('rampUpMs', () => {
     // A tenth of the ramp.
     expect(error).toMatchObject({ state: 'closed', retryAfterMs: 1000, code: 'ERR_CIRCUIT_OPEN' });
     expect(seen).toEqual([['reject', { name: 'breaker', state: 'closed', retryAfterMs: 1000 }]]);
+    expect((error as Error).message).toBe('Circuit "breaker" is ramping up after closing: retry after 1000 ms');
     expect(breaker.stats().totals.rejected).toBe(before + 1);
     expect(() => breaker.acquire()).toThrow(CircuitOpenError);
     // Near its end (a share of 0.97: still turned away), what is left of the ramp.
