@@ -40,6 +40,8 @@ export function enter(g: Gate): Probe | undefined | typeof REFUSED {
   const s = observe(g);
   // Closed just now (with halfOpenPolicy 'rate', by an expired probe), maybe ramping: as any closed breaker.
   if (s.kind === 'closed') return enter(g);
+  // A listener of the transitions just made may have disabled it.
+  if (s.kind === 'disabled') return admitted(g, undefined);
   if (s.kind === 'halfOpen') {
     const fleet = g.fleet;
     const held = fleet?.held(s.running);
