@@ -132,6 +132,23 @@ describe('healthCheck', () => {
     breaker.dispose();
   });
 
+  test('given later by configure, it starts on an open breaker; a check that throws at once is a failed probe', async () => {
+    const clock = manualClock();
+    const breaker = createBreaker({ clock, failureThreshold: 1, resetTimeoutMs: 1000 });
+    await fail(breaker);
+    expect(clock.pending).toBe(0);
+    const healthCheck = jest.fn((): Promise<unknown> => {
+      throw boom;
+    });
+    breaker.configure({ healthCheck, healthCheckIntervalMs: 1000 });
+    expect(clock.pending).toBe(1);
+    clock.advance(1000);
+    await flush();
+    expect(healthCheck).toHaveBeenCalledTimes(1);
+    expect(breaker.toJSON()).toMatchObject({ state: 'open', attempt: 2 });
+    breaker.dispose();
+  });
+
   test('is checked like every option', () => {
     expect(() => createBreaker({ healthCheck: 'ping' as never })).toThrow(
       new TypeError('healthCheck must be a function, got "ping"'),
