@@ -1,8 +1,9 @@
 import type { Counter } from './counting.js';
 import { type CircuitOpenError, circuitOpen } from './errors.js';
 import { BIT } from './events.js';
-import { type Inner, observe } from './machine.js';
+import { CLOSED, type Inner, observe } from './machine.js';
 import { type Probe, REFUSED } from './outcome.js';
+import { rampAdmits } from './ramp.js';
 
 const OUTCOME_BITS = BIT.success | BIT.failure;
 
@@ -22,20 +23,30 @@ export interface Gate extends Counter {
  */
 export function enter(g: Gate): Probe | undefined | typeof REFUSED {
   const current = g.s;
+  // Closed and not ramping: the one closed state object there is.
+  if (current === CLOSED) return admitted(g, undefined);
   const kind = current.kind;
-  if (kind === 'closed' || kind === 'disabled') return admitted(g, undefined);
+  if (kind === 'disabled') return admitted(g, undefined);
+  if (kind === 'closed') {
+    // Ramping up after a close from half-open (`ramp.ts`).
+    const left = rampAdmits(g, current);
+    return left === 0 ? admitted(g, undefined) : refuse(g, current, left);
+  }
   if (kind === 'open') {
     // Open and not yet due: turned away, on one reading of the clock.
     const left = current.until - g.now();
     if (left > 0) return refuse(g, current, left);
   }
   const s = observe(g);
-  if (s.kind === 'closed' || s.kind === 'disabled') return admitted(g, undefined);
+  // Closed just now (with halfOpenPolicy 'rate', by an expired probe), maybe ramping: as any closed breaker.
+  if (s.kind === 'closed') return enter(g);
+  // A listener of the transitions just made may have disabled it.
+  if (s.kind === 'disabled') return admitted(g, undefined);
   if (s.kind === 'halfOpen') {
     const fleet = g.fleet;
     const held = fleet?.held(s.running);
     if (held !== undefined) return admitted(g, held);
-    if (s.successes + s.running.length < g.o.halfOpenMaxCalls && (fleet === undefined || fleet.refusalLeft() === 0)) {
+    if (s.settled + s.running.length < g.o.halfOpenMaxCalls && (fleet === undefined || fleet.refusalLeft() === 0)) {
       const probe: Probe = { deadline: g.now() + s.ttl, lease: undefined };
       s.running.push(probe);
       // With a store, the slot is held while the fleet is asked for a lease: not yet let through.
@@ -89,7 +100,7 @@ export function retryAfter(g: Gate, s: Inner): number {
     case 'halfOpen': {
       const refused = g.fleet === undefined ? 0 : g.fleet.refusalLeft();
       if (refused > 0) return refused;
-      return s.successes + s.running.length < g.o.halfOpenMaxCalls ? 0 : Math.max(0, s.running[0].deadline - g.now());
+      return s.settled + s.running.length < g.o.halfOpenMaxCalls ? 0 : Math.max(0, s.running[0].deadline - g.now());
     }
     default:
       return 0;

@@ -1,10 +1,12 @@
 import { admitted, enter, type Gate, refusal, reject, retryAfter, startTime } from './admission.js';
 import { Context, execute, executeLeased, guard, thrown, track } from './call.js';
+import { apply, minimumOf, plan } from './configure.js';
 import type { PlainHandlers } from './counting.js';
 import { Emit, type EventType, type Hub } from './events.js';
 import type { Joining } from './fleet.js';
 import type { FleetHooks } from './fleet-hooks.js';
 import type { Rooms } from './follow.js';
+import { type HealthCheck, healthCheck } from './health-check.js';
 import {
   CLOSED,
   close,
@@ -20,19 +22,18 @@ import {
   release,
   resetFor,
 } from './machine.js';
-import type { BreakerOptions } from './options.js';
+import type { BreakerOptions, BreakerSettings } from './options.js';
 import { knownKeys, optionsObject, type Resolved, resolveOptions } from './options.js';
 import { REFUSED } from './outcome.js';
 import { ManualPermit } from './permit.js';
+import { rampShare } from './ramp.js';
 import type { Checked } from './rules.js';
 import { type BreakerSnapshot, parseSnapshot, SNAPSHOT_VERSION } from './snapshot.js';
 import type { State } from './state.js';
 import type { BreakerStats, FleetCounts, TotalStats } from './stats.js';
 import type { BreakerStore } from './store.js';
 import type { Breaker, CallContext, ExecuteOptions, Fallback, Guarded, Permit } from './types.js';
-import { SinceClose } from './windows/consecutive.js';
-import { CountWindow } from './windows/count.js';
-import { TimeWindow } from './windows/time.js';
+import { makeWindow } from './windows/make.js';
 import type { Window } from './windows/window.js';
 
 /** What the fleet glue a store brings may do to its breaker (see `Rooms`). */
@@ -48,14 +49,15 @@ const ROOMS: Rooms = { observe, moveTo, isolate, disable, release, CLOSED, admit
  */
 export class CircuitBreaker implements Breaker, Gate {
   readonly name: string;
-  readonly o: Resolved;
+  // Replaced whole by `configure` (`configure.ts`), with the fields derived from it.
+  o: Resolved;
   readonly events: Emit;
   s: Inner = CLOSED;
   gen = 0;
   attempt = 1;
   run = 0;
   inFlight = 0;
-  readonly window: Window;
+  window: Window;
   // The totals of `stats()`, kept as fields: one object fewer to reach on every call.
   calls = 0;
   successes = 0;
@@ -63,14 +65,16 @@ export class CircuitBreaker implements Breaker, Gate {
   ignored = 0;
   rejected = 0;
   timeouts = 0;
-  readonly timed: boolean;
-  readonly kind: 'consecutive' | 'count' | 'time';
-  readonly minimum: number;
+  timed: boolean;
+  kind: 'consecutive' | 'count' | 'time';
+  minimum: number;
   // Given a number at once: a field that starts as undefined would box every time written to it.
   private mono = 0;
   plain: PlainHandlers | undefined;
   private lastRaw = 0;
-  readonly fleet: FleetHooks | undefined;
+  fleet: FleetHooks | undefined;
+  /** With `healthCheck`: its timer; `null` once disposed. */
+  health: HealthCheck | undefined | null;
   shares = 0;
   refusedFor = 0;
   readonly onMove: ((breaker: Machine, to: State) => void) | undefined;
@@ -81,16 +85,12 @@ export class CircuitBreaker implements Breaker, Gate {
     this.events = new Emit(parent);
     // Only ever called with this breaker.
     this.onMove = onMove as ((breaker: Machine, to: State) => void) | undefined;
-    const w = options.window;
-    this.window =
-      w.kind === 'consecutive'
-        ? new SinceClose()
-        : w.kind === 'count'
-          ? new CountWindow(w.size)
-          : new TimeWindow(w.durationMs, w.buckets);
+    this.window = makeWindow(options.window);
     this.timed = options.slowCallDurationMs !== undefined;
-    this.kind = w.kind;
-    this.minimum = w.kind === 'count' ? Math.min(options.minimumCalls, w.size) : options.minimumCalls;
+    this.kind = options.window.kind;
+    this.minimum = minimumOf(options);
+    // The health check's timer, with that option only: told of every state change from here on.
+    this.health = options.healthCheck === undefined ? undefined : healthCheck(this);
     const raw = options.clock.now();
     this.lastRaw = this.mono = typeof raw === 'number' && Number.isFinite(raw) ? raw : 0;
     if (options.initialState !== undefined) this.restore(parseSnapshot(options.initialState));
@@ -101,6 +101,7 @@ export class CircuitBreaker implements Breaker, Gate {
       const joining: Joining = { name: this.name, breaker: this, rooms: ROOMS };
       this.fleet = store.join(joining, store) as FleetHooks;
     }
+    this.health?.moved(this.s.kind);
   }
 
   /**
@@ -138,6 +139,18 @@ export class CircuitBreaker implements Breaker, Gate {
 
   close(): void {
     close(this);
+  }
+
+  configure(options: BreakerSettings): void {
+    apply(this, plan(this.o, options));
+  }
+
+  dispose(): void {
+    this.health?.stop();
+    this.health = null;
+    this.fleet?.detach();
+    this.fleet = undefined;
+    this.shares = 0;
   }
 
   // ---- calls ------------------------------------------------------------------------------
@@ -186,6 +199,7 @@ export class CircuitBreaker implements Breaker, Gate {
       state: s.kind,
       retryAfterMs: retryAfter(this, s),
       inFlight: this.inFlight,
+      ramp: rampShare(this),
       consecutiveFailures: this.run,
       window: {
         calls: w.calls,

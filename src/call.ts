@@ -219,38 +219,46 @@ export function guard<A extends unknown[], R, This>(
   func('fn', fn);
   if (fallback !== undefined) func('fallback', fallback);
   const f = fn as unknown as Fn;
-  const fast = fallback === undefined && b.o.timeoutMs === undefined;
-  const guarded = !fast
-    ? function (this: unknown, ...args: unknown[]) {
-        return invokeFull(b, f, this, args, undefined, undefined, fallback as Fallback<unknown[], unknown> | undefined);
-      }
-    : b.fleet === undefined
-      ? // Without a store no call waits for a lease: nothing keeps `arguments`, so V8 passes
-        // them on without building an object.
-        function (this: unknown) {
-          const probe = enter(b);
-          // Made here, so that its stack starts at the call (see `enter`).
-          if (probe === REFUSED) return Promise.reject(refusal(b, new Error()));
-          const gen = b.gen;
-          const start = startTime(b);
-          let result: unknown;
-          try {
-            // biome-ignore lint/complexity/noArguments: V8 passes `arguments` on without building an array.
-            result = f.apply(this, arguments as never);
-          } catch (error) {
-            return thrown(b, gen, start, probe, error);
+  const full = function (this: unknown, ...args: unknown[]) {
+    return invokeFull(b, f, this, args, undefined, undefined, fallback as Fallback<unknown[], unknown> | undefined);
+  };
+  // With a fallback or a `timeoutMs` already, the full path for good (`configure` can add a
+  // `timeoutMs`, never remove one): the fast paths below check for one added later.
+  const guarded =
+    fallback !== undefined || b.o.timeoutMs !== undefined
+      ? full
+      : b.fleet === undefined
+        ? // Without a store no call waits for a lease: nothing keeps `arguments`, so V8 passes
+          // them on without building an object. A `timeoutMs` (given now or by `configure`
+          // later) takes the full path.
+          function (this: unknown) {
+            // biome-ignore lint/complexity/noArguments: handed on as they are.
+            if (b.o.timeoutMs !== undefined) return full.apply(this, arguments as never);
+            const probe = enter(b);
+            // Made here, so that its stack starts at the call (see `enter`).
+            if (probe === REFUSED) return Promise.reject(refusal(b, new Error()));
+            const gen = b.gen;
+            const start = startTime(b);
+            let result: unknown;
+            try {
+              // biome-ignore lint/complexity/noArguments: V8 passes `arguments` on without building an array.
+              result = f.apply(this, arguments as never);
+            } catch (error) {
+              return thrown(b, gen, start, probe, error);
+            }
+            return track(b, result, gen, start, probe);
           }
-          return track(b, result, gen, start, probe);
-        }
-      : function (this: unknown) {
-          const probe = enter(b);
-          if (probe === REFUSED) return Promise.reject(refusal(b, new Error()));
-          // biome-ignore lint/complexity/noArguments: kept for the call once the lease is granted.
-          const args = arguments;
-          if (probe?.lease !== undefined)
-            return (b.fleet as FleetHooks).afterLease(probe, (p) => runAdmitted(b, p, f, this, args));
-          return runAdmitted(b, probe, f, this, args);
-        };
+        : function (this: unknown) {
+            // biome-ignore lint/complexity/noArguments: handed on as they are.
+            if (b.o.timeoutMs !== undefined) return full.apply(this, arguments as never);
+            const probe = enter(b);
+            if (probe === REFUSED) return Promise.reject(refusal(b, new Error()));
+            // biome-ignore lint/complexity/noArguments: kept for the call once the lease is granted.
+            const args = arguments;
+            if (probe?.lease !== undefined)
+              return (b.fleet as FleetHooks).afterLease(probe, (p) => runAdmitted(b, p, f, this, args));
+            return runAdmitted(b, probe, f, this, args);
+          };
   Object.defineProperty(guarded, 'name', { value: fn.name });
   Object.defineProperty(guarded, 'breaker', { value: b, enumerable: true });
   return guarded as unknown as Guarded<A, Awaited<R>, This>;

@@ -1,6 +1,5 @@
 import { BIT } from './events.js';
-import type { FleetHooks } from './fleet-hooks.js';
-import { CLOSED, type HalfOpen, type Machine, moveTo, release, reopen } from './machine.js';
+import { type HalfOpen, judge, type Machine, release, reopen } from './machine.js';
 import { FAILURE, IGNORED, type Outcome, type Probe, SUCCESS } from './outcome.js';
 import type { Window } from './windows/window.js';
 
@@ -132,8 +131,8 @@ export function record(c: Counter, gen: number, start: number, probe: Probe | un
       if (w.calls >= c.minimum) decide(c, w);
     } else if (failed && c.run >= c.o.failureThreshold) reopen(c, 'failures', c.attempt);
     // Counting across the fleet: an outcome it wants, unless this one just opened the breaker.
-    if (c.shares > (failed || slow ? 0 : 1) && gen === c.gen) (c.fleet as FleetHooks).tally(failed, slow);
-  } else if (s.kind === 'halfOpen' && probe !== undefined) probeSettled(c, s, probe, failed);
+    if (c.shares > (failed || slow ? 0 : 1) && gen === c.gen) c.fleet?.tally(failed, slow);
+  } else if (s.kind === 'halfOpen' && probe !== undefined && release(c, probe)) probeSettled(c, s, failed, slow);
 }
 
 /**
@@ -156,7 +155,7 @@ function succeeded(c: Counter, gen: number): void {
   // A success opens no breaker in consecutive mode; in rate mode the window may now hold enough calls.
   if (kind !== 'consecutive' && w.calls >= c.minimum && c.s.kind === 'closed') decide(c, w);
   // Only while the fleet is counting failures does it want successes.
-  if (c.shares > 1 && gen === c.gen && c.s.kind === 'closed') (c.fleet as FleetHooks).tally(false, false);
+  if (c.shares > 1 && gen === c.gen && c.s.kind === 'closed') c.fleet?.tally(false, false);
 }
 
 // Kept apart from `record`, so that the common outcome stays small enough for V8 to inline.
@@ -169,12 +168,18 @@ function recordIgnored(c: Counter, gen: number, probe: Probe | undefined, error:
   }
 }
 
-function probeSettled(c: Counter, s: HalfOpen, probe: Probe, failed: boolean): void {
-  release(c, probe);
-  if (failed) reopen(c, 'probeFailed', c.attempt + 1);
-  else if (++s.successes >= c.o.halfOpenMaxCalls) moveTo(c, CLOSED, 'close', 'probesSucceeded');
+/** A probe (already out of its slot) settled: with `halfOpenPolicy: 'rate'` it joins the probes' rates. */
+function probeSettled(c: Counter, s: HalfOpen, failed: boolean, slow: boolean): void {
+  if (failed && c.o.halfOpenPolicy === 'all') {
+    reopen(c, 'probeFailed', c.attempt + 1);
+    return;
+  }
+  s.settled++;
+  if (failed) s.failed++;
+  if (slow) s.slow++;
+  if (judge(c, s)) return;
   // Probes of one period may run in several processes: the fleet counts their successes.
-  else c.fleet?.probeDone('success');
+  c.fleet?.probeDone(failed ? 'ignore' : 'success');
 }
 
 /** Closed state, rate mode, with enough calls in the window: opens when a rate reaches its threshold. */

@@ -26,7 +26,7 @@ export class CircuitOpenError extends Error {
   // Declared, not defined as fields: the constructor's assignments are the only stores.
   /** The name of the breaker that rejected the call. */
   declare readonly breaker: string;
-  /** The breaker's state when it rejected the call: `'open'`, `'halfOpen'` or `'isolated'`. */
+  /** The breaker's state when it rejected the call: `'open'`, `'halfOpen'` or `'isolated'`; `'closed'` while ramping up (`rampUpMs`). */
   declare readonly state: State;
   /** Milliseconds until the breaker may let a call through again; `Infinity` when isolated. */
   declare readonly retryAfterMs: number;
@@ -55,7 +55,7 @@ Object.defineProperty(CircuitOpenError.prototype, 'message', {
     const { breaker, state } = this;
     return state === 'isolated'
       ? `Circuit "${breaker}" is isolated: calls are rejected until it is closed`
-      : `Circuit "${breaker}" is ${state === 'open' ? 'open' : 'half-open with no probe slot free'}: retry after ${Math.ceil(this.retryAfterMs)} ms`;
+      : `Circuit "${breaker}" is ${state === 'open' ? 'open' : state === 'closed' ? 'ramping up after closing' : 'half-open with no probe slot free'}: retry after ${Math.ceil(this.retryAfterMs)} ms`;
   },
   set(this: CircuitOpenError, value: string): void {
     Object.defineProperty(this, 'message', { value, writable: true, configurable: true });

@@ -1,34 +1,10 @@
 import mittImport, { type Emitter, type EventHandlerList, type WildCardEventHandlerList } from 'mitt';
 import { describe } from './describe.js';
-import type { State } from './state.js';
+import type { BreakerSettings } from './options.js';
+import type { CloseReason, OpenReason, State } from './state.js';
 
-/**
- * Why the breaker opened: too many failures in a row, a failure or slow-call rate reached in
- * the window, a failed probe, or `open()`.
- *
- * @example
- * ```ts
- * import { createBreaker, type OpenReason } from 'tripswitch';
- *
- * const breaker = createBreaker();
- * breaker.on('open', ({ reason }: { reason: OpenReason }) => {
- *   if (reason === 'probeFailed') console.log('still down after a probe');
- * });
- * ```
- */
-export type OpenReason = 'failures' | 'failureRate' | 'slowCallRate' | 'probeFailed' | 'manual';
-/**
- * Why the breaker closed: enough probes succeeded, or `close()` was called.
- *
- * @example
- * ```ts
- * import { createBreaker, type CloseReason } from 'tripswitch';
- *
- * const breaker = createBreaker();
- * breaker.on('close', ({ reason }: { reason: CloseReason }) => console.log(`closed: ${reason}`));
- * ```
- */
-export type CloseReason = 'probesSucceeded' | 'manual';
+export type { CloseReason, OpenReason } from './state.js';
+
 /**
  * Which user callback threw, in a `callbackError` event.
  *
@@ -132,7 +108,7 @@ export type BreakerEvents = {
   reject: {
     /** The breaker's name. */
     name: string;
-    /** The state that rejected it: `'open'`, `'halfOpen'` or `'isolated'`. */
+    /** The state that rejected it: `'open'`, `'halfOpen'` or `'isolated'`; `'closed'` while ramping up (`rampUpMs`). */
     state: State;
     /** Milliseconds until a call may be let through; `Infinity` when isolated. */
     retryAfterMs: number;
@@ -166,6 +142,13 @@ export type BreakerEvents = {
     name: string;
     /** The limit that was exceeded. */
     timeoutMs: number;
+  };
+  /** `configure` changed the breaker's options (at once for every breaker of a registry's `configure`). */
+  configure: {
+    /** The breaker's name. */
+    name: string;
+    /** The options that changed, with their new values (a `window` as it could be given). */
+    options: BreakerSettings;
   };
   /**
    * A user callback threw: a listener, `isFailure`, `isResultFailure`, `resetTimeoutMs` or a middleware's `isFailureStatus`.
@@ -211,6 +194,7 @@ export const EVENT_TYPES: readonly EventType[] = [
   'ignore',
   'timeout',
   'callbackError',
+  'configure',
 ];
 
 /** @internal */

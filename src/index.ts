@@ -6,7 +6,7 @@ export { systemClock } from './clock.js';
 export { CallTimeoutError, CircuitOpenError, isCallTimeoutError, isCircuitOpenError } from './errors.js';
 export type { BreakerEvents, CallbackName, CloseReason, EventType, OpenReason } from './events.js';
 export { joinFleet } from './fleet.js';
-export type { BreakerOptions, WindowOptions } from './options.js';
+export type { BreakerOptions, BreakerSettings, WindowOptions } from './options.js';
 export type { Registry, RegistryOptions } from './registry.js';
 export { createRegistry } from './registry.js';
 export type { Checked } from './rules.js';

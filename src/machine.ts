@@ -7,17 +7,41 @@ import type { Window } from './windows/window.js';
 
 /**
  * @internal The state, replaced whole on every transition. `until` and `deadline` are in the
- * breaker's monotonic time.
+ * breaker's monotonic time. Closed is the shared `CLOSED`, or a ramp (see `ramp.ts`): closed
+ * `since` a close from half-open, after an open period of `attempt`, with its `credit` of
+ * calls. Half-open counts its probes `settled` (successes; with `halfOpenPolicy: 'rate'`
+ * failures too), and among them the `failed` and `slow` ones.
  */
 export type Inner =
   | { readonly kind: 'closed' }
+  | Ramp
   | { readonly kind: 'open'; readonly until: number }
-  | { readonly kind: 'halfOpen'; readonly ttl: number; successes: number; readonly running: Probe[] }
+  | {
+      readonly kind: 'halfOpen';
+      readonly ttl: number;
+      settled: number;
+      failed: number;
+      slow: number;
+      readonly running: Probe[];
+    }
   | { readonly kind: 'isolated' }
   | { readonly kind: 'disabled' };
 
 /** @internal */
 export type HalfOpen = Inner & { kind: 'halfOpen' };
+
+/** @internal A closed breaker still ramping up after a close from half-open. */
+export interface Ramp {
+  readonly kind: 'closed';
+  readonly since: number;
+  readonly attempt: number;
+  credit: number;
+}
+
+/** @internal What the state machine tells a breaker's health check (`health-check.ts`). */
+export interface HealthHooks {
+  moved(state: State): void;
+}
 
 // Shared by every breaker: `Inner` is readonly where these have fields.
 /** @internal */
@@ -48,6 +72,8 @@ export interface Machine {
   attempt: number;
   /** Failures in a row among the outcomes counted. */
   run: number;
+  /** With `healthCheck`: its timer, told of every state change (`null` once disposed). */
+  readonly health: HealthHooks | undefined | null;
   /** The breaker's own time, which never goes backwards. */
   now(): number;
 }
@@ -58,28 +84,63 @@ export function observe(m: Machine): Inner {
     const s = m.s;
     if (s.kind === 'open') {
       if (m.now() < s.until) return s;
-      moveTo(m, { kind: 'halfOpen', ttl: resetFor(m, m.attempt), successes: 0, running: [] }, 'halfOpen');
-    } else if (s.kind === 'halfOpen' && s.running.length > 0 && probeExpired(m, s.running)) {
-      reopen(m, 'probeFailed', m.attempt + 1);
+      moveTo(m, { kind: 'halfOpen', ttl: resetFor(m, m.attempt), settled: 0, failed: 0, slow: 0, running: [] }, 'halfOpen');
+    } else if (s.kind === 'halfOpen' && s.running.length > 0 && probeExpired(m, s)) {
+      // A probe past its deadline counts as failed: at once with 'all', in the rate with 'rate'.
+      if (m.o.halfOpenPolicy === 'all') reopen(m, 'probeFailed', m.attempt + 1);
+      else judge(m, s);
     } else {
       return s;
     }
   }
 }
 
-/** Whether a probe let through has run past its deadline (one waiting for its lease has not started). */
-function probeExpired(m: Machine, running: Probe[]): boolean {
+/**
+ * Whether a probe let through has run past its deadline (one waiting for its lease has not
+ * started). With `halfOpenPolicy: 'rate'` the expired ones are taken out, each counted failed.
+ */
+function probeExpired(m: Machine, s: HalfOpen): boolean {
   const now = m.now();
-  for (const probe of running) if (probe.lease === undefined && now >= probe.deadline) return true;
-  return false;
+  const rate = m.o.halfOpenPolicy === 'rate';
+  let expired = false;
+  for (const probe of s.running.slice()) {
+    if (probe.lease !== undefined || now < probe.deadline) continue;
+    expired = true;
+    if (!rate) break;
+    release(m, probe);
+    s.settled++;
+    s.failed++;
+  }
+  return expired;
 }
 
-/** @internal Frees a probe's half-open slot. */
-export function release(m: Machine, probe: Probe): void {
+/**
+ * @internal Once `halfOpenMaxCalls` probes have settled, closes or reopens: with 'all' closes
+ * when none failed; with 'rate' when their failure (and slow-call) rate is below its
+ * threshold. Returns whether the state changed. (A 'rate' period may go on under 'all', or
+ * fewer probes be asked for, after `configure`.)
+ */
+export function judge(m: Machine, s: HalfOpen): boolean {
+  const o = m.o;
+  const n = s.settled;
+  if (n < o.halfOpenMaxCalls) return false;
+  const bad =
+    o.halfOpenPolicy === 'all'
+      ? s.failed > 0
+      : s.failed / n >= o.failureRateThreshold || (o.slowCallDurationMs !== undefined && s.slow / n >= o.slowCallRateThreshold);
+  if (bad) reopen(m, 'probeFailed', m.attempt + 1);
+  else moveTo(m, CLOSED, 'close', 'probesSucceeded');
+  return true;
+}
+
+/** @internal Frees a probe's half-open slot; returns whether it held one. */
+export function release(m: Machine, probe: Probe): boolean {
   const s = m.s;
-  if (s.kind !== 'halfOpen') return;
+  if (s.kind !== 'halfOpen') return false;
   const i = s.running.indexOf(probe);
-  if (i >= 0) s.running.splice(i, 1);
+  if (i < 0) return false;
+  s.running.splice(i, 1);
+  return true;
 }
 
 /** @internal `resetTimeoutMs(attempt)`; a function that throws or returns nonsense is reported, and the default used. */
@@ -97,8 +158,14 @@ export function resetFor(m: Machine, attempt: number): number {
   }
 }
 
-/** @internal Opens for the reset timeout of `attempt` (or `ms`). */
-export function reopen(m: Machine, reason: OpenReason, attempt: number, ms = resetFor(m, attempt)): void {
+/**
+ * @internal Opens for the reset timeout of `attempt` (or `ms`). An opening during a ramp goes
+ * on from the open period before it: `attempt + 1` of that one.
+ */
+export function reopen(m: Machine, reason: OpenReason, attempt: number, ms?: number): void {
+  const s = m.s;
+  if (s !== CLOSED && s.kind === 'closed' && m.now() - (s as Ramp).since < m.o.rampUpMs) attempt = (s as Ramp).attempt + 1;
+  ms ??= resetFor(m, attempt);
   m.attempt = attempt;
   moveTo(m, { kind: 'open', until: m.now() + ms }, 'open', reason, ms);
 }
@@ -115,6 +182,10 @@ export function moveTo(
   retryAfterMs?: number,
 ): void {
   const from = m.s.kind;
+  if (next === CLOSED && reason === 'probesSucceeded' && m.o.rampUpMs > 0) {
+    // A close from half-open ramps up (`ramp.ts`), remembering the open period it follows.
+    next = { kind: 'closed', since: m.now(), attempt: m.attempt, credit: 0 } satisfies Ramp;
+  }
   m.s = next;
   m.gen++;
   if (next.kind === 'closed') {
@@ -122,6 +193,7 @@ export function moveTo(
     m.run = 0;
     m.attempt = 1;
   }
+  m.health?.moved(next.kind);
   m.onMove?.(m, next.kind);
   const fleet = m.fleet;
   const origin = fleet?.origin;

@@ -78,8 +78,29 @@ export interface BreakerOptions {
    * @default 30000
    */
   readonly resetTimeoutMs?: number | ((attempt: number) => number) | undefined;
-  /** Probes let through in half-open; that many successes close the breaker. @default 1 */
+  /** Probes let through in half-open; that many successes close the breaker (see `halfOpenPolicy`). @default 1 */
   readonly halfOpenMaxCalls?: number | undefined;
+  /**
+   * How the half-open probes decide. `'all'`: every one of `halfOpenMaxCalls` must succeed, and
+   * the first failure reopens. `'rate'` (rate mode only): once `halfOpenMaxCalls` probes have
+   * settled, close when their failure rate is below `failureRateThreshold` (and their slow-call
+   * rate below `slowCallRateThreshold`), else reopen. @default 'all'
+   */
+  readonly halfOpenPolicy?: 'all' | 'rate' | undefined;
+  /**
+   * After a close from half-open, let a rising share of calls through over this many
+   * milliseconds: `t / rampUpMs` of them at `t` ms after the close, spread evenly. A call turned
+   * away rejects with a `CircuitOpenError` whose `state` is `'closed'`. 0: no ramp. @default 0
+   */
+  readonly rampUpMs?: number | undefined;
+  /**
+   * Opt-in: while open and due, with no call probing, run this as the probe on a timer (the
+   * breaker's only timer; stopped by `dispose()`): resolving is a successful probe, rejecting
+   * or hanging past the probe's expiry a failed one (its signal then aborts).
+   */
+  readonly healthCheck?: ((ctx: { readonly signal: AbortSignal }) => Promise<unknown>) | undefined;
+  /** How often the health check's timer looks at an open breaker, in milliseconds. @default 5000 */
+  readonly healthCheckIntervalMs?: number | undefined;
   /**
    * Per-call limit in milliseconds, at most 2147483647 (about 24.8 days): the call rejects with
    * `CallTimeoutError` and counts as a failure. With `execute`, `ctx.signal` aborts so the work
@@ -106,8 +127,22 @@ export interface BreakerOptions {
   readonly store?: BreakerStore | undefined;
 }
 
-/** Options that only mean something in rate mode, with `window`. */
-const RATE_MODE_OPTIONS = ['failureRateThreshold', 'minimumCalls', 'slowCallRateThreshold'] as const;
+/**
+ * The options a live breaker may change with `configure` (and a registry's, with its own
+ * `configure`): every breaker option but `name`, `store`, `clock` and `initialState`.
+ *
+ * @example
+ * ```ts
+ * import { createBreaker, type BreakerSettings } from 'tripswitch';
+ *
+ * const calmer: BreakerSettings = { failureThreshold: 10, resetTimeoutMs: 60_000 };
+ * createBreaker().configure(calmer);
+ * ```
+ */
+export type BreakerSettings = Omit<BreakerOptions, 'name' | 'store' | 'clock' | 'initialState'>;
+
+/** @internal Options that only mean something in rate mode, with `window` (`halfOpenPolicy` when 'rate'). */
+export const RATE_MODE_OPTIONS = ['failureRateThreshold', 'minimumCalls', 'slowCallRateThreshold', 'halfOpenPolicy'] as const;
 
 /** @internal The window, resolved. */
 export type WindowSpec =
@@ -126,6 +161,10 @@ export interface Resolved {
   readonly slowCallRateThreshold: number;
   readonly resetTimeoutMs: number | ((attempt: number) => number);
   readonly halfOpenMaxCalls: number;
+  readonly halfOpenPolicy: 'all' | 'rate';
+  readonly rampUpMs: number;
+  readonly healthCheck: ((ctx: { readonly signal: AbortSignal }) => Promise<unknown>) | undefined;
+  readonly healthCheckIntervalMs: number;
   readonly timeoutMs: number | undefined;
   readonly isFailure: ((error: unknown) => boolean) | undefined;
   readonly isResultFailure: ((result: unknown) => boolean) | undefined;
@@ -245,6 +284,10 @@ const resetTimeout: Check = (name, value) => {
   duration(name, value);
 };
 
+const policy: Check = (name, value) => {
+  if (value !== 'all' && value !== 'rate') throw new TypeError(`${name} must be 'all' or 'rate', got ${describe(value)}`);
+};
+
 const nonEmptyString: Check = (name, value) => {
   if (typeof value !== 'string') throw new TypeError(`${name} must be a string, got ${describe(value)}`);
   if (value === '') throw new RangeError(`${name} must not be empty, got ""`);
@@ -263,6 +306,10 @@ const CHECKED = [
   ['slowCallRateThreshold', rate, 1],
   ['resetTimeoutMs', resetTimeout, 30_000],
   ['halfOpenMaxCalls', positiveInteger, 1],
+  ['halfOpenPolicy', policy, 'all'],
+  ['rampUpMs', duration, 0],
+  ['healthCheck', func, undefined],
+  ['healthCheckIntervalMs', timerDuration, 5000],
   ['timeoutMs', timerDuration, undefined],
   ['isFailure', func, undefined],
   ['isResultFailure', func, undefined],
@@ -285,6 +332,10 @@ export const BREAKER_OPTION_NAMES = [
   'slowCallRateThreshold',
   'resetTimeoutMs',
   'halfOpenMaxCalls',
+  'halfOpenPolicy',
+  'rampUpMs',
+  'healthCheck',
+  'healthCheckIntervalMs',
   'timeoutMs',
   'isFailure',
   'isResultFailure',
@@ -314,7 +365,7 @@ export function resolveOptions(input: unknown, otherKeys: readonly string[] = []
   resolved.window = resolveWindow(o.window);
   resolved.initialState = o.initialState;
   if (o.window === undefined) {
-    const rateOnly = RATE_MODE_OPTIONS.find((key) => o[key] !== undefined);
+    const rateOnly = RATE_MODE_OPTIONS.find((key) => o[key] !== undefined && o[key] !== 'all');
     if (rateOnly !== undefined) {
       throw new TypeError(
         `${rateOnly} is a rate-mode option: it needs window (e.g. window: { size: 100 }), else failures in a row count`,

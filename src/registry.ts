@@ -1,7 +1,8 @@
 import { CircuitBreaker } from './breaker.js';
+import { apply, plan } from './configure.js';
 import { describe } from './describe.js';
 import { type EventType, Hub } from './events.js';
-import { type BreakerOptions, positiveInteger, resolveOptions } from './options.js';
+import { type BreakerOptions, type BreakerSettings, positiveInteger, type Resolved, resolveOptions } from './options.js';
 import type { Checked } from './rules.js';
 import type { BreakerStore } from './store.js';
 import type { Breaker, Listener, State, WildcardListener } from './types.js';
@@ -66,6 +67,21 @@ export interface Registry extends Iterable<[string, Breaker]> {
   off<K extends EventType>(type: K, handler: Listener<K>): void;
   /** Unsubscribes a handler given to `on('*', ...)`. */
   off(type: '*', handler: WildcardListener): void;
+  /**
+   * Changes the options of every breaker held and of every one made later, as
+   * `breaker.configure` does (same checks, same messages): when the options do not fit the
+   * registry's or one breaker's, a `TypeError` or `RangeError` and nothing changes.
+   *
+   * @example
+   * ```ts
+   * import { createRegistry } from 'tripswitch';
+   *
+   * const hosts = createRegistry({ failureThreshold: 5 });
+   * hosts.get('api.example.com');
+   * hosts.configure({ failureThreshold: 3, rampUpMs: 5_000 }); // the breaker held, and the next ones
+   * ```
+   */
+  configure(options: BreakerSettings): void;
 }
 
 /** A registry's record of one breaker. */
@@ -96,9 +112,17 @@ export class BreakerRegistry implements Registry {
   };
 
   constructor(
-    private readonly options: ReturnType<typeof resolveOptions>,
+    private options: Resolved,
     private readonly maxSize: number,
   ) {}
+
+  configure(options: BreakerSettings): void {
+    // Every plan is checked before any is put in force.
+    const mine = plan(this.options, options);
+    const plans = [...this.byKey.values()].map((entry) => [entry.breaker, plan(entry.breaker.o, options)] as const);
+    this.options = mine.next;
+    for (const [breaker, p] of plans) apply(breaker, p);
+  }
 
   get(key: string): Breaker {
     checkKey(key);
@@ -131,8 +155,8 @@ export class BreakerRegistry implements Registry {
     if (entry === undefined) return false;
     this.byUse.remove(entry.byUse);
     this.closedByUse.remove(entry.closedByUse);
-    // A breaker let go no longer follows the fleet.
-    entry.breaker.fleet?.detach();
+    // A breaker let go no longer follows the fleet, nor runs its health check.
+    entry.breaker.dispose();
     return this.byKey.delete(key);
   }
 

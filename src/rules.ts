@@ -13,7 +13,11 @@ type Refused<O, MaxKeysNeedsKey extends boolean> = (Given<O, 'window'> extends t
   ? Given<O, 'failureThreshold'> extends true
     ? { readonly failureThreshold: 'failureThreshold (consecutive mode) cannot be given with window (rate mode)' }
     : {}
-  : { readonly [K in GivenKeys<O, RateModeOption>]: `${K} is a rate-mode option: it needs window` }) &
+  : { readonly [K in GivenKeys<O, RateModeOption>]: `${K} is a rate-mode option: it needs window` } & (O extends {
+      readonly halfOpenPolicy: 'rate';
+    }
+      ? { readonly halfOpenPolicy: "halfOpenPolicy 'rate' is a rate-mode option: it needs window" }
+      : {})) &
   (Given<O, 'breaker'> extends true
     ? {
         readonly [K in GivenKeys<O, keyof BreakerOptions>]: `${K} cannot be given with breaker: it belongs to the shared breaker`;

@@ -14,3 +14,31 @@
  * ```
  */
 export type State = 'closed' | 'open' | 'halfOpen' | 'isolated' | 'disabled';
+
+/**
+ * Why the breaker opened: too many failures in a row, a failure or slow-call rate reached in
+ * the window, a failed probe, or `open()`.
+ *
+ * @example
+ * ```ts
+ * import { createBreaker, type OpenReason } from 'tripswitch';
+ *
+ * const breaker = createBreaker();
+ * breaker.on('open', ({ reason }: { reason: OpenReason }) => {
+ *   if (reason === 'probeFailed') console.log('still down after a probe');
+ * });
+ * ```
+ */
+export type OpenReason = 'failures' | 'failureRate' | 'slowCallRate' | 'probeFailed' | 'manual';
+/**
+ * Why the breaker closed: enough probes succeeded, or `close()` was called.
+ *
+ * @example
+ * ```ts
+ * import { createBreaker, type CloseReason } from 'tripswitch';
+ *
+ * const breaker = createBreaker();
+ * breaker.on('close', ({ reason }: { reason: CloseReason }) => console.log(`closed: ${reason}`));
+ * ```
+ */
+export type CloseReason = 'probesSucceeded' | 'manual';

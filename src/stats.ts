@@ -95,6 +95,11 @@ export interface BreakerStats {
   retryAfterMs: number;
   /** Calls let through whose outcome is not yet known. */
   inFlight: number;
+  /**
+   * The share of calls let through now: below 1 while ramping up after a close from half-open
+   * (`rampUpMs`), 1 otherwise (even while open: this is the ramp, not the state).
+   */
+  ramp: number;
   /** Failures in a row among the outcomes counted towards the state. */
   consecutiveFailures: number;
   /** Counts over the window: the rate window, or the outcomes since the last close in consecutive mode. */

@@ -1,5 +1,4 @@
-import type { CloseReason, OpenReason } from './events.js';
-import type { State } from './state.js';
+import type { CloseReason, OpenReason, State } from './state.js';
 import type { FleetCounts } from './stats.js';
 
 /**

@@ -1,4 +1,5 @@
 import type { BreakerEvents, EventType } from './events.js';
+import type { BreakerSettings } from './options.js';
 import type { BreakerSnapshot } from './snapshot.js';
 import type { State } from './state.js';
 import type { BreakerStats } from './stats.js';
@@ -182,4 +183,37 @@ export interface Breaker {
   disable(): void;
   /** A plain-JSON snapshot, to give back as `initialState` later or elsewhere. */
   toJSON(): BreakerSnapshot;
+  /**
+   * Changes options of the live breaker: every option but `name`, `store`, `clock` and
+   * `initialState` (giving another value for one of those is a `TypeError`), checked as at
+   * creation, with the same messages; nothing changes when a check fails. The state is kept;
+   * a window of another kind or size starts empty. The mode the options give wins: `window`
+   * leaves consecutive mode, `failureThreshold` leaves rate mode. Emits `configure` with the
+   * options that changed. With a store it changes this process's breaker only.
+   *
+   * @example
+   * ```ts
+   * import { createBreaker } from 'tripswitch';
+   *
+   * const breaker = createBreaker({ failureThreshold: 5 });
+   * breaker.on('configure', ({ options }) => console.log('now', options)); // now { failureThreshold: 3, rampUpMs: 10000 }
+   * breaker.configure({ failureThreshold: 3, rampUpMs: 10_000 });
+   * ```
+   */
+  configure(options: BreakerSettings): void;
+  /**
+   * Stops the `healthCheck` timer (aborting a check still running) and detaches the breaker
+   * from its store. Calls after it still work: the breaker decides alone, as one without a
+   * store, and runs no more health checks. A registry disposes of the breakers it lets go.
+   *
+   * @example
+   * ```ts
+   * import { createBreaker } from 'tripswitch';
+   *
+   * const breaker = createBreaker({ healthCheck: async () => fetch('https://example.com/health') });
+   * // ... on shutdown:
+   * breaker.dispose();
+   * ```
+   */
+  dispose(): void;
 }

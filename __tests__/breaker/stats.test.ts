@@ -8,6 +8,7 @@ describe('stats()', () => {
       state: 'closed',
       retryAfterMs: 0,
       inFlight: 0,
+      ramp: 1,
       consecutiveFailures: 0,
       window: { calls: 0, failures: 0, slowCalls: 0, failureRate: 0, slowCallRate: 0 },
       totals: { calls: 0, successes: 0, failures: 0, ignored: 0, rejected: 0, timeouts: 0 },

@@ -14,7 +14,11 @@ const resetArb: fc.Arbitrary<ResetSpec> = fc.oneof(
 );
 const rateArb = fc.constantFrom(0.01, 0.25, 0.5, 2 / 3, 1);
 
-function optionsArb(window: fc.Arbitrary<WindowSpec>, slow: fc.Arbitrary<number | undefined>): fc.Arbitrary<ModelOptions> {
+function optionsArb(
+  window: fc.Arbitrary<WindowSpec>,
+  slow: fc.Arbitrary<number | undefined>,
+  policy: fc.Arbitrary<'all' | 'rate'> = fc.constantFrom('all', 'rate'),
+): fc.Arbitrary<ModelOptions> {
   return fc.record({
     window,
     failureThreshold: fc.integer({ min: 1, max: 4 }),
@@ -24,6 +28,8 @@ function optionsArb(window: fc.Arbitrary<WindowSpec>, slow: fc.Arbitrary<number 
     slowCallRateThreshold: rateArb,
     reset: resetArb,
     halfOpenMaxCalls: fc.integer({ min: 1, max: 3 }),
+    halfOpenPolicy: policy,
+    rampUpMs: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 40 })),
     timeoutMs: fc.option(fc.integer({ min: 1, max: 20 }), { nil: undefined }),
     listen: fc.constantFrom('none', 'state', 'all'),
     startMs: fc.constantFrom(0, 1_000_000_007, 1.7e12),
@@ -32,7 +38,7 @@ function optionsArb(window: fc.Arbitrary<WindowSpec>, slow: fc.Arbitrary<number 
 
 const maybeSlow = fc.option(fc.integer({ min: 0, max: 5 }), { nil: undefined });
 
-export const consecutiveMode = optionsArb(fc.constant({ kind: 'consecutive' }), maybeSlow);
+export const consecutiveMode = optionsArb(fc.constant({ kind: 'consecutive' }), maybeSlow, fc.constant('all'));
 export const countMode = optionsArb(
   fc.integer({ min: 1, max: 6 }).map((size) => ({ kind: 'count' as const, size })),
   maybeSlow,

@@ -1,5 +1,7 @@
+import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { isCallTimeoutError, isCircuitOpenError } from '../../src/index.js';
+import { type ModelOptions, type ResetSpec, resetMs, type WindowSpec } from './reference.js';
 import {
   badValue,
   compare,
@@ -242,6 +244,93 @@ class Manual implements Cmd {
   toString = () => `${this.op}(${this.ms ?? ''})`;
 }
 
+/** Options `configure` may change at a random moment; those that do not fit the breaker's mode are left out. */
+interface ConfigSpec {
+  readonly rampUpMs?: number;
+  readonly halfOpenPolicy?: 'all' | 'rate';
+  readonly halfOpenMaxCalls?: number;
+  readonly failureThreshold?: number;
+  readonly failureRateThreshold?: number;
+  readonly minimumCalls?: number;
+  readonly slowCallRateThreshold?: number;
+  readonly reset?: ResetSpec;
+  readonly window?: WindowSpec;
+}
+
+/** An option as `configure`'s event gives it (functions as 'function', windows as they are given). */
+function givenForm(key: string, o: ModelOptions): unknown {
+  if (key === 'resetTimeoutMs') return o.reset.kind === 'fixed' ? o.reset.ms : 'function';
+  if (key === 'window') {
+    const w = o.window;
+    return w.kind === 'count'
+      ? { size: w.size }
+      : w.kind === 'time'
+        ? { durationMs: w.width * w.buckets, buckets: w.buckets }
+        : undefined;
+  }
+  return o[key as keyof ModelOptions];
+}
+
+class Configure implements Cmd {
+  constructor(readonly spec: ConfigSpec) {}
+  check = () => true;
+  async run(m: ModelState, r: RealState): Promise<void> {
+    const before = m.ref.o;
+    const rate = before.window.kind !== 'consecutive';
+    const { reset, window, ...plain } = this.spec;
+    const given: Record<string, unknown> = { ...plain };
+    if (rate) delete given.failureThreshold;
+    else for (const key of ['halfOpenPolicy', 'failureRateThreshold', 'minimumCalls', 'slowCallRateThreshold']) delete given[key];
+    const next: ModelOptions = { ...before, ...(given as Partial<ModelOptions>) };
+    const partial: Record<string, unknown> = { ...given };
+    if (reset !== undefined) {
+      (next as { reset: ResetSpec }).reset = reset;
+      partial.resetTimeoutMs = reset.kind === 'fixed' ? reset.ms : (attempt: number) => resetMs(reset, attempt);
+    }
+    if (window !== undefined && rate) {
+      (next as { window: WindowSpec }).window = window;
+      partial.window = givenForm('window', next);
+    }
+    const changed: Record<string, unknown> = {};
+    for (const key of Object.keys(partial)) {
+      const now = givenForm(key, next);
+      if (now === 'function' || !isDeepStrictEqual(givenForm(key, before), now)) changed[key] = now;
+    }
+    r.sut.breaker.configure(partial);
+    r.sut.o = next;
+    m.ref.configure(next, changed);
+    compare(m, r);
+  }
+  toString = () => `configure(${JSON.stringify(this.spec)})`;
+}
+
+const configArb: fc.Arbitrary<ConfigSpec> = fc.record(
+  {
+    rampUpMs: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 40 })),
+    halfOpenPolicy: fc.constantFrom<'all' | 'rate'>('all', 'rate'),
+    halfOpenMaxCalls: fc.integer({ min: 1, max: 3 }),
+    failureThreshold: fc.integer({ min: 1, max: 4 }),
+    failureRateThreshold: fc.constantFrom(0.01, 0.25, 0.5, 2 / 3, 1),
+    minimumCalls: fc.integer({ min: 1, max: 8 }),
+    slowCallRateThreshold: fc.constantFrom(0.25, 0.5, 1),
+    reset: fc.oneof(
+      fc.integer({ min: 0, max: 20 }).map((ms): ResetSpec => ({ kind: 'fixed', ms })),
+      fc.record({
+        kind: fc.constant('linear' as const),
+        base: fc.integer({ min: 0, max: 10 }),
+        step: fc.integer({ min: 0, max: 10 }),
+      }),
+    ),
+    window: fc.oneof(
+      fc.integer({ min: 1, max: 6 }).map((size): WindowSpec => ({ kind: 'count', size })),
+      fc
+        .record({ width: fc.integer({ min: 1, max: 5 }), buckets: fc.integer({ min: 1, max: 4 }) })
+        .map(({ width, buckets }): WindowSpec => ({ kind: 'time', width, buckets })),
+    ),
+  },
+  { requiredKeys: [] },
+);
+
 const endingArb = fc.oneof(
   { weight: 4, arbitrary: fc.constant<Ending>('success') },
   { weight: 2, arbitrary: fc.constant<Ending>('failure') },
@@ -274,4 +363,5 @@ export const commandArb: fc.Arbitrary<Cmd> = fc.oneof(
   { weight: 1, arbitrary: fc.constant(new ReadState()) },
   { weight: 1, arbitrary: fc.option(fc.integer({ min: 0, max: 15 }), { nil: undefined }).map((n) => new Manual('open', n)) },
   { weight: 1, arbitrary: fc.constantFrom('isolate', 'close', 'disable', 'restore').map((op) => new Manual(op as 'close')) },
+  { weight: 1, arbitrary: configArb.map((spec) => new Configure(spec)) },
 );

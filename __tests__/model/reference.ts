@@ -22,6 +22,9 @@ export interface ModelOptions {
   readonly slowCallRateThreshold: number;
   readonly reset: ResetSpec;
   readonly halfOpenMaxCalls: number;
+  /** 'rate' only in rate mode. */
+  readonly halfOpenPolicy: 'all' | 'rate';
+  readonly rampUpMs: number;
   readonly timeoutMs: number | undefined;
   readonly listen: 'none' | 'state' | 'all';
   readonly startMs: number;
@@ -42,10 +45,17 @@ export interface RefCall {
   readonly probe: RefProbe | undefined;
 }
 
+/** A ramp after a close from half-open: since when, the attempt of the open period before, the credit of calls. */
+interface RefRamp {
+  readonly since: number;
+  readonly attempt: number;
+  credit: number;
+}
+
 type RefState =
-  | { kind: 'closed' }
+  | { kind: 'closed'; ramp?: RefRamp }
   | { kind: 'open'; until: number }
-  | { kind: 'halfOpen'; ttl: number; successes: number; running: RefProbe[] }
+  | { kind: 'halfOpen'; ttl: number; settled: number; failed: number; slow: number; running: RefProbe[] }
   | { kind: 'isolated' }
   | { kind: 'disabled' };
 
@@ -75,7 +85,7 @@ export class Reference {
   seen: number;
   mono: number;
 
-  constructor(readonly o: ModelOptions) {
+  constructor(public o: ModelOptions) {
     this.raw = this.seen = this.mono = o.startMs;
   }
 
@@ -88,12 +98,17 @@ export class Reference {
 
   private emit(type: string, payload: Record<string, unknown>): void {
     const { listen } = this.o;
-    const stateEvent = type !== 'success' && type !== 'failure' && type !== 'ignore' && type !== 'timeout';
+    const stateEvent =
+      type !== 'success' && type !== 'failure' && type !== 'ignore' && type !== 'timeout' && type !== 'configure';
     if (listen === 'all' || (listen === 'state' && stateEvent)) this.events.push([type, payload]);
   }
 
   private move(next: RefState, event: string, payload: Record<string, unknown> = {}): void {
     const from = this.state.kind;
+    // A close from half-open ramps up, remembering the attempt of the open period before.
+    if (payload.reason === 'probesSucceeded' && this.o.rampUpMs > 0) {
+      next = { kind: 'closed', ramp: { since: this.now(), attempt: this.attempt, credit: 0 } };
+    }
     this.state = next;
     this.gen++;
     if (next.kind === 'closed') {
@@ -105,7 +120,11 @@ export class Reference {
     if (from !== next.kind) this.emit('stateChange', { from, to: next.kind });
   }
 
-  private openFor(reason: string, attempt: number, ms = resetMs(this.o.reset, attempt)): void {
+  private openFor(reason: string, attempt: number, ms?: number): void {
+    // An opening during a ramp continues the backoff of the open period before it.
+    const s = this.state;
+    if (s.kind === 'closed' && s.ramp && this.now() - s.ramp.since < this.o.rampUpMs) attempt = s.ramp.attempt + 1;
+    ms ??= resetMs(this.o.reset, attempt);
     this.attempt = attempt;
     this.move({ kind: 'open', until: this.now() + ms }, 'open', { reason, retryAfterMs: ms });
   }
@@ -116,13 +135,45 @@ export class Reference {
       const s = this.state;
       const now = this.now();
       if (s.kind === 'open' && now >= s.until) {
-        this.move({ kind: 'halfOpen', ttl: resetMs(this.o.reset, this.attempt), successes: 0, running: [] }, 'halfOpen');
+        const ttl = resetMs(this.o.reset, this.attempt);
+        this.move({ kind: 'halfOpen', ttl, settled: 0, failed: 0, slow: 0, running: [] }, 'halfOpen');
       } else if (s.kind === 'halfOpen' && s.running.some((p) => now >= p.deadline)) {
-        this.openFor('probeFailed', this.attempt + 1);
+        if (this.o.halfOpenPolicy === 'all') this.openFor('probeFailed', this.attempt + 1);
+        else {
+          // Each expired probe is a failed one among the probes judged by their rate.
+          const expired = s.running.filter((p) => now >= p.deadline);
+          s.running = s.running.filter((p) => now < p.deadline);
+          s.settled += expired.length;
+          s.failed += expired.length;
+          this.judge(s);
+        }
       } else {
         return s.kind;
       }
     }
+  }
+
+  /** 'rate': once `halfOpenMaxCalls` probes have settled, close when their rates are below the thresholds, else reopen. */
+  private judge(s: RefState & { kind: 'halfOpen' }): void {
+    const o = this.o;
+    const n = s.settled;
+    if (n < o.halfOpenMaxCalls) return;
+    const slow = o.slowCallDurationMs !== undefined && s.slow / n >= o.slowCallRateThreshold;
+    const bad = o.halfOpenPolicy === 'all' ? s.failed > 0 : s.failed / n >= o.failureRateThreshold || slow;
+    if (bad) this.openFor('probeFailed', this.attempt + 1);
+    else this.move({ kind: 'closed' }, 'close', { reason: 'probesSucceeded' });
+  }
+
+  /** The share of calls let through now: t / rampUpMs during a ramp, else 1 (a ramp run out ends). */
+  ramp(): number {
+    const s = this.state;
+    if (s.kind !== 'closed' || !s.ramp) return 1;
+    const t = this.now() - s.ramp.since;
+    if (this.o.rampUpMs === 0 || t >= this.o.rampUpMs) {
+      s.ramp = undefined;
+      return 1;
+    }
+    return t / this.o.rampUpMs;
   }
 
   retryAfter(): number {
@@ -130,18 +181,39 @@ export class Reference {
     const now = this.now();
     if (s.kind === 'open') return Math.max(0, s.until - now);
     if (s.kind === 'isolated') return Number.POSITIVE_INFINITY;
-    if (s.kind !== 'halfOpen' || s.successes + s.running.length < this.o.halfOpenMaxCalls) return 0;
+    if (s.kind !== 'halfOpen' || s.settled + s.running.length < this.o.halfOpenMaxCalls) return 0;
     return Math.min(...s.running.map((p) => p.deadline)) - now;
+  }
+
+  /** During a ramp: whether the credit, grown by the share of now, holds a whole call. */
+  private rampLets(): boolean {
+    const s = this.state;
+    const share = this.ramp();
+    if (s.kind !== 'closed' || !s.ramp) return true;
+    s.ramp.credit += share;
+    if (s.ramp.credit < 1) return false;
+    s.ramp.credit -= 1;
+    return true;
   }
 
   /** A call arrives: the call to count later, or the retry time of the rejection. */
   enter(): { call: RefCall } | { rejected: { state: Kind; retryAfterMs: number } } {
     const kind = this.observe();
     const s = this.state;
+    const ramping = s.kind === 'closed' && s.ramp !== undefined;
+    if (ramping && !this.rampLets()) {
+      // Turned away by the ramp: retry after a tenth of it, or what is left of it.
+      const ramp = (s as { ramp: RefRamp }).ramp;
+      const r = this.o.rampUpMs;
+      const retryAfterMs = Math.max(1, Math.ceil(Math.min(r / 10, r - (this.now() - ramp.since))));
+      this.totals.rejected++;
+      this.emit('reject', { state: 'closed', retryAfterMs });
+      return { rejected: { state: 'closed', retryAfterMs } };
+    }
     if (
       kind === 'closed' ||
       kind === 'disabled' ||
-      (s.kind === 'halfOpen' && s.successes + s.running.length < this.o.halfOpenMaxCalls)
+      (s.kind === 'halfOpen' && s.settled + s.running.length < this.o.halfOpenMaxCalls)
     ) {
       const probe = s.kind === 'halfOpen' ? { deadline: this.now() + s.ttl } : undefined;
       if (s.kind === 'halfOpen' && probe) s.running.push(probe);
@@ -165,7 +237,9 @@ export class Reference {
     if (outcome === 'ignored') {
       this.totals.ignored++;
       this.emit('ignore', { error: tag });
-      if (current && s.kind === 'halfOpen' && call.probe) s.running.splice(s.running.indexOf(call.probe), 1);
+      if (current && s.kind === 'halfOpen' && call.probe && s.running.includes(call.probe)) {
+        s.running.splice(s.running.indexOf(call.probe), 1);
+      }
       return;
     }
     const failed = outcome === 'failure';
@@ -174,13 +248,20 @@ export class Reference {
     this.emit(outcome, failed ? { error: tag, durationMs } : { durationMs });
     if (!current) return;
     const slowMs = this.o.slowCallDurationMs;
-    this.entries.push({ slice: this.sliceOf(this.now()), failed, slow: slowMs !== undefined && durationMs >= slowMs });
+    const slow = slowMs !== undefined && durationMs >= slowMs;
+    this.entries.push({ slice: this.sliceOf(this.now()), failed, slow });
     this.run = failed ? this.run + 1 : 0;
     if (s.kind === 'closed') this.decide(failed);
-    else if (s.kind === 'halfOpen' && call.probe) {
+    // A probe counts while it holds its slot (under 'rate', an expired one was already counted failed).
+    else if (s.kind === 'halfOpen' && call.probe && s.running.includes(call.probe)) {
       s.running.splice(s.running.indexOf(call.probe), 1);
-      if (failed) this.openFor('probeFailed', this.attempt + 1);
-      else if (++s.successes >= this.o.halfOpenMaxCalls) this.move({ kind: 'closed' }, 'close', { reason: 'probesSucceeded' });
+      if (failed && this.o.halfOpenPolicy === 'all') this.openFor('probeFailed', this.attempt + 1);
+      else {
+        s.settled++;
+        if (failed) s.failed++;
+        if (slow) s.slow++;
+        this.judge(s);
+      }
     }
   }
 
@@ -238,6 +319,7 @@ export class Reference {
       state,
       retryAfterMs: this.retryAfter(),
       inFlight: this.inFlight,
+      ramp: this.ramp(),
       consecutiveFailures: this.run,
       window: this.window(),
       totals: { ...this.totals },
@@ -281,5 +363,23 @@ export class Reference {
     this.entries = kept.map((e) => ({ ...e, slice: e.slice + shift }));
     if (s.kind === 'open') this.state = { kind: 'open', until: this.mono + left };
     else if (s.kind === 'halfOpen') this.state = { kind: 'open', until: this.mono };
+    // A snapshot holds no ramp: the restored breaker is plainly closed.
+    else if (s.kind === 'closed') this.state = { kind: 'closed' };
+  }
+
+  /**
+   * `configure`: the options given replace the current ones and the state is kept; a window of
+   * another kind or size starts empty (with the run). A `configure` event lists what changed.
+   */
+  configure(next: ModelOptions, changed: Record<string, unknown>): void {
+    const before = this.o;
+    this.o = next;
+    if (JSON.stringify(before.window) !== JSON.stringify(next.window)) {
+      this.entries = [];
+      this.run = 0;
+    }
+    if (Object.keys(changed).length > 0) this.emit('configure', { options: changed });
+    // Half-open, fewer probes asked for may be enough to decide now.
+    if (this.state.kind === 'halfOpen') this.judge(this.state);
   }
 }

@@ -34,6 +34,7 @@ export function breakerOptions(o: ModelOptions, clock: ManualClock): BreakerOpti
     name: 'm',
     clock,
     halfOpenMaxCalls: o.halfOpenMaxCalls,
+    rampUpMs: o.rampUpMs,
     timeoutMs: o.timeoutMs,
     resetTimeoutMs: r.kind === 'fixed' ? r.ms : (attempt: number) => resetMs(r, attempt),
     slowCallDurationMs: o.slowCallDurationMs,
@@ -43,6 +44,7 @@ export function breakerOptions(o: ModelOptions, clock: ManualClock): BreakerOpti
   const w = o.window;
   if (w.kind === 'consecutive') return { ...common, failureThreshold: o.failureThreshold };
   const rate = {
+    halfOpenPolicy: o.halfOpenPolicy,
     failureRateThreshold: o.failureRateThreshold,
     minimumCalls: o.minimumCalls,
     slowCallRateThreshold: o.slowCallRateThreshold,
@@ -65,7 +67,7 @@ export class Sut {
   pending: Pending[] = [];
   private unsubscribe: () => void;
 
-  constructor(readonly o: ModelOptions) {
+  constructor(public o: ModelOptions) {
     this.clock = manualClock(o.startMs);
     this.breaker = createBreaker(breakerOptions(o, this.clock));
     this.unsubscribe = this.listen();
@@ -76,6 +78,12 @@ export class Sut {
       const { name, ...payload } = event as Record<string, unknown>;
       if (name !== 'm') throw new Error(`event from ${String(name)}`);
       if ('error' in payload) payload.error = tagOf(payload.error);
+      // A `configure` event's functions are new ones each time: the model knows them as 'function'.
+      if (type === 'configure') {
+        const options = { ...(payload.options as Record<string, unknown>) };
+        for (const key of Object.keys(options)) if (typeof options[key] === 'function') options[key] = 'function';
+        payload.options = options;
+      }
       this.events.push([type, payload]);
     };
     if (this.o.listen === 'all') return this.breaker.on('*', push);

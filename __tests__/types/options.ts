@@ -79,3 +79,14 @@ const stored: BreakerOptions = { failureThreshold: 3 };
 createBreaker(stored);
 wrap(() => 1, stored);
 createBreaker(undefined);
+
+// halfOpenPolicy 'rate' decides on the probes' rates: rate mode only.
+createBreaker({ window: { size: 10 }, halfOpenPolicy: 'rate' });
+createBreaker({ halfOpenPolicy: 'all', rampUpMs: 5_000 });
+// @ts-expect-error halfOpenPolicy 'rate' is a rate-mode option: it needs window
+createBreaker({ halfOpenPolicy: 'rate' });
+// The options a live breaker may change leave out those fixed at creation.
+createBreaker().configure({ rampUpMs: 1000, healthCheck: async ({ signal }) => signal.aborted });
+// @ts-expect-error name is fixed when the breaker is made
+createBreaker().configure({ name: 'other' });
+createBreaker().on('configure', ({ options }) => options.rampUpMs);

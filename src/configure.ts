@@ -1,0 +1,103 @@
+import type { Callee } from './call.js';
+import type { PlainHandlers } from './counting.js';
+import { BIT } from './events.js';
+import { type HealthCheck, healthCheck } from './health-check.js';
+import { judge } from './machine.js';
+import { type BreakerSettings, optionsObject, RATE_MODE_OPTIONS, type Resolved, resolveOptions } from './options.js';
+import { makeWindow } from './windows/make.js';
+import type { Window } from './windows/window.js';
+
+/** What a breaker keeps for good: set when it is made. */
+const FIXED = ['name', 'store', 'clock', 'initialState'] as const;
+
+/** @internal A breaker's new options, checked, and those of them that changed (as given). */
+export interface Plan {
+  readonly next: Resolved;
+  readonly changed: BreakerSettings;
+}
+
+/** @internal The breaker as `configure` sees it: the options and what the breaker derives from them. */
+export interface Tunable extends Callee {
+  o: Resolved;
+  window: Window;
+  timed: boolean;
+  kind: 'consecutive' | 'count' | 'time';
+  minimum: number;
+  plain: PlainHandlers | undefined;
+  run: number;
+  /** `null` once disposed: no health check ever again. */
+  health: HealthCheck | undefined | null;
+}
+
+/** The options `o` was resolved from, as they could have been given: `resolveOptions` makes `o` of them again. */
+function given(o: Resolved): Record<string, unknown> {
+  const { kind, ...window } = o.window;
+  const out: Record<string, unknown> = { ...o, initialState: undefined, window: kind === 'consecutive' ? undefined : window };
+  if (kind === 'consecutive') for (const key of RATE_MODE_OPTIONS) out[key] = undefined;
+  else out.failureThreshold = undefined;
+  return out;
+}
+
+/**
+ * @internal Checks `partial` over the options `current`, with the checks and messages of
+ * creation: the options given replace the current ones, and the mode they give wins (a
+ * `window` leaves consecutive mode, a `failureThreshold` leaves rate mode and its options).
+ * Throws before anything changes.
+ */
+export function plan(current: Resolved, partial: unknown): Plan {
+  const p = optionsObject('options', partial);
+  for (const key of FIXED) {
+    if (p[key] !== undefined && (key === 'initialState' || p[key] !== current[key])) {
+      throw new TypeError(`${key} cannot be changed by configure: it is fixed when the breaker is made`);
+    }
+  }
+  const was = given(current);
+  const merged = { ...was };
+  if (p.window !== undefined) merged.failureThreshold = undefined;
+  else if (p.failureThreshold !== undefined) {
+    merged.window = undefined;
+    for (const key of RATE_MODE_OPTIONS) merged[key] = undefined;
+  }
+  for (const key of Object.keys(p)) if (p[key] !== undefined) merged[key] = p[key];
+  const next = resolveOptions(merged);
+  const now = given(next);
+  const changed: Record<string, unknown> = {};
+  for (const key of Object.keys(now)) {
+    const a = was[key];
+    const b = now[key];
+    if (key === 'window' ? JSON.stringify(a) !== JSON.stringify(b) : !Object.is(a, b)) changed[key] = b;
+  }
+  return { next, changed };
+}
+
+/** @internal Rate mode: the calls the window must hold before a decision (a count window: at most its size). */
+export function minimumOf(o: Resolved): number {
+  const w = o.window;
+  return w.kind === 'count' ? Math.min(o.minimumCalls, w.size) : o.minimumCalls;
+}
+
+/**
+ * @internal Puts a plan in force: the state is kept; a window of another kind or size starts
+ * empty; the health check's timer starts or stops with the option. Emits `configure` with the
+ * options that changed, when any did.
+ */
+export function apply(b: Tunable, { next, changed }: Plan): void {
+  b.o = next;
+  if ('window' in changed) {
+    b.window = makeWindow(next.window);
+    b.run = 0;
+  }
+  b.kind = next.window.kind;
+  b.timed = next.slowCallDurationMs !== undefined;
+  b.minimum = minimumOf(next);
+  // The plain handlers were made for the old `isResultFailure`.
+  b.plain = undefined;
+  // An option left out keeps its value: a health check, once given, only changes its function.
+  if (next.healthCheck !== undefined && b.health === undefined) (b.health = healthCheck(b)).moved(b.s.kind);
+  if (Object.keys(changed).length > 0 && b.events.wants(BIT.configure)) {
+    b.events.emit('configure', { name: b.name, options: changed });
+  }
+  // Half-open, the probes settled may now be enough (`halfOpenMaxCalls` lowered) to decide.
+  const s = b.s;
+  if (s.kind === 'halfOpen') judge(b, s);
+}
