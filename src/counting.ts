@@ -83,10 +83,20 @@ export function classifyValue(c: Counter, value: unknown): Outcome {
   }
 }
 
-/** @internal Counts a call that ran out of time: a failure, announced by a `timeout` event. */
-export function timedOut(c: Counter, gen: number, start: number, probe: Probe | undefined, error: unknown): void {
+/**
+ * @internal Counts a call that ran out of time: a failure, announced by a `timeout` event. The
+ * limit is the breaker's `timeoutMs` unless the caller's own (an HTTP client's timeout) is given.
+ */
+export function timedOut(
+  c: Counter,
+  gen: number,
+  start: number,
+  probe: Probe | undefined,
+  error: unknown,
+  timeoutMs = c.o.timeoutMs as number,
+): void {
   c.timeouts++;
-  if (c.events.wants(BIT.timeout)) c.events.emit('timeout', { name: c.name, timeoutMs: c.o.timeoutMs as number });
+  if (c.events.wants(BIT.timeout)) c.events.emit('timeout', { name: c.name, timeoutMs });
   record(c, gen, start, probe, FAILURE, error);
 }
 

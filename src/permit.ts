@@ -1,4 +1,4 @@
-import { type Counter, classifyError, record } from './counting.js';
+import { type Counter, classifyError, record, timedOut } from './counting.js';
 import { FAILURE, IGNORED, type Outcome, type Probe, SUCCESS } from './outcome.js';
 import type { Permit } from './types.js';
 
@@ -23,6 +23,16 @@ export class ManualPermit implements Permit {
 
   ignore(): void {
     this.settle(IGNORED, undefined);
+  }
+
+  /**
+   * @internal The call ran out of a time limit of the caller's own (an HTTP client's timeout):
+   * a failure counted as a timeout, as the breaker's `timeoutMs` is.
+   */
+  timedOut(error: unknown, timeoutMs: number): void {
+    if (this.done) return;
+    this.done = true;
+    timedOut(this.breaker, this.gen, this.start, this.probe, error, timeoutMs);
   }
 
   /** Counts the first report only; an `outcome` left undefined is the error's, by `isFailure`. */

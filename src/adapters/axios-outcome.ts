@@ -1,0 +1,43 @@
+import type { InternalAxiosRequestConfig } from 'axios';
+import { ManualPermit } from '../permit.js';
+import type { Permit } from '../types.js';
+
+// How guardAxios reads an error axios rejected with: a cancel, a timeout, or a failure.
+
+/** @internal Whether axios's `isCancel` would say so: cancelled by a `signal` or a `CancelToken`. */
+export function isCancel(error: unknown): boolean {
+  const e = error as { __CANCEL__?: unknown; code?: unknown } | null;
+  return typeof e === 'object' && e !== null && (e.__CANCEL__ === true || e.code === 'ERR_CANCELED');
+}
+
+/**
+ * @internal The request's `timeout` when `error` is axios's own timeout error (`ECONNABORTED`, or
+ * `ETIMEDOUT` with `transitional.clarifyTimeoutError`); undefined for any other error, a
+ * connection the system gave up on (a network error) and a browser's abort included.
+ */
+export function timeoutOf(error: unknown, config: InternalAxiosRequestConfig): number | undefined {
+  const ms = config.timeout;
+  const { code, message, cause } = error as { code?: unknown; message?: unknown; cause?: { syscall?: unknown } };
+  if (typeof ms !== 'number' || !(ms > 0) || (code !== 'ECONNABORTED' && code !== 'ETIMEDOUT')) return undefined;
+  if (message === 'Request aborted' || cause?.syscall !== undefined) return undefined;
+  return ms;
+}
+
+/** @internal Counts a failure by timeout: in `totals.timeouts`, with a `timeout` event, as the breaker's own `timeoutMs`. */
+export function timedOut(permit: Permit, error: unknown, timeoutMs: number): void {
+  if (permit instanceof ManualPermit) permit.timedOut(error, timeoutMs);
+  else permit.failure(error);
+}
+
+/**
+ * @internal Calls `listener` when the request's `CancelToken` (if any) is cancelled; returns the
+ * function that stops listening. A token's cancel error carries no request config, so the
+ * response interceptor cannot tell which request it ends.
+ */
+export function onCancel(token: unknown, listener: () => void): (() => void) | undefined {
+  const t = token as { subscribe?: (l: () => void) => void; unsubscribe?: (l: () => void) => void } | null | undefined;
+  if (typeof t?.subscribe !== 'function') return undefined;
+  const once = (): void => listener();
+  t.subscribe(once);
+  return () => t.unsubscribe?.(once);
+}
