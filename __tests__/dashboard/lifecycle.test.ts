@@ -65,7 +65,7 @@ describe('board.fetch mounted where board.node belongs', () => {
   afterEach(() => {
     warnings.mockRestore();
   });
-  const NAMED = 'mount board.node in node:http, Express and Koa';
+  const NAMED = 'board.fetch takes a web-standard Request, not a Node request: mount board.node in node:http, Express and Koa';
 
   it('in Express: every request is answered 500 at once, naming the mistake', async () => {
     const board = dashboard({ sources: [createBreaker({ name: 'db' })] });
@@ -120,10 +120,10 @@ describe('board.fetch mounted where board.node belongs', () => {
     }
   });
 
-  it('anything else given to fetch is a TypeError naming it', async () => {
+  it('anything else given to fetch is the same TypeError', async () => {
     const board = dashboard({ sources: [createBreaker({ name: 'db' })] });
     await expect(board.fetch('/breakers.json' as never)).rejects.toThrow(
-      new TypeError('board.fetch needs a Request, got "/breakers.json"'),
+      expect.objectContaining({ name: 'TypeError', message: expect.stringContaining(NAMED) }),
     );
   });
 });

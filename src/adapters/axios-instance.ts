@@ -19,7 +19,7 @@ export function checkInstance(instance: unknown): asserts instance is AxiosInsta
   }
   const name = typeof instance === 'function' && instance.name !== '' ? ` (${JSON.stringify(instance.name)})` : '';
   throw new TypeError(
-    `guardAxios needs an axios instance (axios or axios.create()), got ${describe(instance)}${name} with no interceptors.request and interceptors.response: pass the instance itself`,
+    `guardAxios needs an axios instance (axios or axios.create()), got ${describe(instance)}${name}, which has no interceptors`,
   );
 }
 
@@ -31,7 +31,7 @@ export function claim(instance: AxiosInstance): () => void {
   const marked = instance as unknown as Record<symbol, unknown>;
   if (marked[GUARDED] === true) {
     throw new Error(
-      'guardAxios: this axios instance is already guarded; call the function the first guardAxios returned to remove its guard before guarding it again, or give each guard an instance of its own (axios.create())',
+      'guardAxios: this axios instance is already guarded; remove that guard first (call what guardAxios returned)',
     );
   }
   Object.defineProperty(marked, GUARDED, { value: true, configurable: true });

@@ -22,7 +22,10 @@ export type { DashboardOptions } from './options.js';
  * ```
  */
 export interface Dashboard {
-  /** The web-standard handler: Hono (`app.mount('/breakers', board.fetch)`), Bun, Deno, Workers. */
+  /**
+   * The web-standard handler: Hono (`app.mount('/breakers', board.fetch)`), Bun, Deno, Workers.
+   * Given a Node request instead (Express, node:http), it answers 500 naming the mistake.
+   */
   fetch(request: Request): Promise<Response>;
   /** The node:http listener: `createServer(board.node)`, Express (`app.use('/breakers', board.node)`), Koa. */
   node(req: IncomingMessage, res: ServerResponse): void;
@@ -89,7 +92,7 @@ export function dashboard(options: DashboardOptions): Dashboard {
   const warn = warnOnce();
   const fetch = async (request: Request, ...rest: unknown[]): Promise<Response> => {
     // A Node request given to the web-standard handler (`app.use(board.fetch)` in Express).
-    if (typeof (request as Partial<Request> | null)?.headers?.get !== 'function') return misplaced(request, rest[0], warn);
+    if (typeof (request as Partial<Request> | null)?.headers?.get !== 'function') return misplaced(rest[0], warn);
     try {
       return await handle(request, s, feeds, tokens);
     } catch {

@@ -1,5 +1,4 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { describe } from '../describe.js';
 
 /** Requests with a body (controls) are small: anything larger is refused. */
 const MAX_BODY = 16 * 1024;
@@ -76,7 +75,7 @@ export function nodeListener(
 }
 
 const MISPLACED =
-  "the dashboard's fetch handler was given a Node request, not a web-standard Request: mount board.node in node:http, Express and Koa (app.use('/breakers', board.node)); board.fetch is for Hono, Bun, Deno and Workers";
+  'board.fetch takes a web-standard Request, not a Node request: mount board.node in node:http, Express and Koa; board.fetch is for Hono, Bun, Deno and Workers';
 
 /**
  * @internal What `board.fetch` does with something that is not a `Request`: a Node request
@@ -84,12 +83,8 @@ const MISPLACED =
  * says it once; without a response to write to (Koa's context), the returned promise rejects
  * with the same `TypeError`, which the framework reports.
  */
-export function misplaced(request: unknown, res: unknown, warn: (message: string) => void): Promise<Response> {
-  const error = new TypeError(
-    (request as { socket?: unknown } | null)?.socket !== undefined
-      ? MISPLACED
-      : `board.fetch needs a Request, got ${describe(request)}`,
-  );
+export function misplaced(res: unknown, warn: (message: string) => void): Promise<Response> {
+  const error = new TypeError(MISPLACED);
   const out = res as Partial<ServerResponse> | undefined;
   if (typeof out?.writeHead === 'function' && typeof out.end === 'function' && !out.headersSent) {
     out.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' }).end(error.message);

@@ -28,7 +28,6 @@ function el(tag, cls, text) {
   if (text !== undefined) e.textContent = text;
   return e;
 }
-// Control and bidi characters shown as escapes: a name cannot pass for another or hide a part of itself.
 function visible(name) {
   return name.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/g, function (c) {
     return '\\u' + (0x10000 + c.charCodeAt(0)).toString(16).slice(1).toUpperCase();
@@ -120,7 +119,6 @@ function probe(r, now) {
   return ms < 1000 ? 'now' : 'in ' + Math.ceil(ms / 1000) + ' s';
 }
 
-// What this process last learnt of the fleet: other processes may have learnt other figures.
 function fleetText(f, t, r, now) {
   return 'fleet: ' + (typeof t.failuresInARow === 'number' ? f.failures + ' in a row / ' + t.failuresInARow
     : pct(f.calls ? f.failures / f.calls : 0) + ' of ' + f.calls + ' calls') + ', ' + f.instances + ' process' + (f.instances === 1 ? '' : 'es')
