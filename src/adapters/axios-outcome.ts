@@ -1,5 +1,5 @@
 import type { InternalAxiosRequestConfig } from 'axios';
-import { ManualPermit } from '../permit.js';
+import type { ManualPermit } from '../permit.js';
 import type { Permit } from '../types.js';
 
 // How guardAxios reads an error axios rejected with: a cancel, a timeout, or a failure.
@@ -23,21 +23,23 @@ export function timeoutOf(error: unknown, config: InternalAxiosRequestConfig): n
   return ms;
 }
 
-/** @internal Counts a failure by timeout: in `totals.timeouts`, with a `timeout` event, as the breaker's own `timeoutMs`. */
+/**
+ * @internal Counts a failure by timeout: in `totals.timeouts`, with a `timeout` event, as the
+ * breaker's own `timeoutMs`. The guard's breakers are made by its registry: their permits are this package's.
+ */
 export function timedOut(permit: Permit, error: unknown, timeoutMs: number): void {
-  if (permit instanceof ManualPermit) permit.timedOut(error, timeoutMs);
-  else permit.failure(error);
+  (permit as ManualPermit).timedOut(error, timeoutMs);
 }
 
 /**
- * @internal Calls `listener` when the request's `CancelToken` (if any) is cancelled; returns the
+ * @internal Calls `listener` when the request's `CancelToken` is cancelled; returns the
  * function that stops listening. A token's cancel error carries no request config, so the
  * response interceptor cannot tell which request it ends.
  */
-export function onCancel(token: unknown, listener: () => void): (() => void) | undefined {
-  const t = token as { subscribe?: (l: () => void) => void; unsubscribe?: (l: () => void) => void } | null | undefined;
-  if (typeof t?.subscribe !== 'function') return undefined;
+export function onCancel(token: unknown, listener: () => void): () => void {
+  // axios's own adapters subscribe the same way: a token without these methods fails there first.
+  const t = token as { subscribe(l: () => void): void; unsubscribe(l: () => void): void };
   const once = (): void => listener();
   t.subscribe(once);
-  return () => t.unsubscribe?.(once);
+  return () => t.unsubscribe(once);
 }
