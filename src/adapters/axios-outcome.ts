@@ -1,5 +1,5 @@
 import type { InternalAxiosRequestConfig } from 'axios';
-import type { ManualPermit } from '../permit.js';
+import { type ManualPermit, permitTimedOut } from '../permit.js';
 import type { Permit } from '../types.js';
 
 // How guardAxios reads an error axios rejected with: a cancel, a timeout, or a failure.
@@ -28,7 +28,7 @@ export function timeoutOf(error: unknown, config: InternalAxiosRequestConfig): n
  * breaker's own `timeoutMs`. The guard's breakers are made by its registry: their permits are this package's.
  */
 export function timedOut(permit: Permit, error: unknown, timeoutMs: number): void {
-  (permit as ManualPermit).timedOut(error, timeoutMs);
+  permitTimedOut(permit as ManualPermit, error, timeoutMs);
 }
 
 /**
