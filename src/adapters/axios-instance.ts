@@ -24,8 +24,8 @@ export function checkInstance(instance: unknown): asserts instance is AxiosInsta
 }
 
 /**
- * @internal Marks `instance` as guarded, or throws when it is already: a second guard would see
- * every call as sent again by the first one's retries. Returns the function that unmarks it.
+ * @internal Marks `instance` as guarded, or throws when it is already: two guards would share
+ * each request's bookkeeping and miscount every call. Returns the function that unmarks it.
  */
 export function claim(instance: AxiosInstance): () => void {
   const marked = instance as unknown as Record<symbol, unknown>;
