@@ -4,13 +4,14 @@ import type { Permit } from './types.js';
 
 /** @internal A permit from `acquire()`: the first report counts. */
 export class ManualPermit implements Permit {
-  private done = false;
+  /** Whether the outcome was reported (the fields are read by `timedOut` below too). */
+  done = false;
 
   constructor(
-    private readonly breaker: Counter,
-    private readonly gen: number,
-    private readonly start: number,
-    private readonly probe: Probe | undefined,
+    readonly breaker: Counter,
+    readonly gen: number,
+    readonly start: number,
+    readonly probe: Probe | undefined,
   ) {}
 
   success(): void {
@@ -42,4 +43,15 @@ export class ManualPermit implements Permit {
     const b = this.breaker;
     record(b, this.gen, this.start, this.probe, outcome ?? classifyError(b, error), error);
   }
+}
+
+/**
+ * @internal The call of `permit` ran out of a time limit of the caller's own (an HTTP client's
+ * timeout): a failure counted as a timeout, as the breaker's `timeoutMs` is, unless an outcome
+ * was reported already. A function, not a method: bundles that never use it leave it out.
+ */
+export function permitTimedOut(permit: ManualPermit, error: unknown, timeoutMs: number): void {
+  if (permit.done) return;
+  permit.done = true;
+  timedOut(permit.breaker, permit.gen, permit.start, permit.probe, error, timeoutMs);
 }

@@ -127,10 +127,14 @@ describe('the dashboard page in Chromium', () => {
             ?.querySelector('.fleet')?.textContent ?? null,
         name,
       );
-    expect(await fleetOf('orders')).toBe('fleet: 2 in a row / 5, 2 processes');
+    // This process's view, and how long it has stayed the same (the stats carry no time of their own).
+    const view = ', as seen by this process, unchanged for (\\d+) s';
+    expect(await fleetOf('orders')).toMatch(new RegExp(`^fleet: 2 in a row / 5, 2 processes${view}$`));
     const rate = Math.round(((counted?.failures ?? 0) / (counted?.calls ?? 1)) * 100);
-    expect(await fleetOf('search')).toBe(`fleet: ${rate}% of ${counted?.calls} calls, 2 processes`);
+    expect(await fleetOf('search')).toMatch(new RegExp(`^fleet: ${rate}% of ${counted?.calls} calls, 2 processes${view}$`));
     expect(await fleetOf('alone')).toBeNull();
+    // The age grows while the figures stay the same.
+    await holds(page, () => /unchanged for [1-9]\d* s$/.test(document.querySelector('#rows .fleet')?.textContent ?? ''), 5000);
   });
 
   it('shows hostile names as text and runs nothing', async () => {

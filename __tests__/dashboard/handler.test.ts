@@ -66,7 +66,7 @@ describe('dashboard: the live feed', () => {
     const first = await until(feed, () => true);
     expect(first).toMatchObject({ full: true, breakers: [{ name: 'db', state: 'closed' }], gone: [] });
     expect(board.watching).toBe(1);
-    expect(listeners()).toBe(2); // the reader's and the transitions'
+    expect(listeners()).toBe(1); // the transitions' (the reader keeps none)
     source.isolate();
     const next = await until(feed, (m) => m.breakers.length > 0);
     expect(next.full).toBe(false);

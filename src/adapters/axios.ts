@@ -4,6 +4,8 @@ import { describe } from '../describe.js';
 import { type BreakerOptions, optionsObject } from '../options.js';
 import { BreakerRegistry, type Registry } from '../registry.js';
 import type { Breaker, Permit } from '../types.js';
+import { checkInstance, claim } from './axios-instance.js';
+import { isCancel, onCancel, timedOut, timeoutOf } from './axios-outcome.js';
 import { holdOpen, resolveOutbound } from './retry-after.js';
 import { watchAxiosStream } from './stream-axios.js';
 import type { BodyOptions } from './stream-options.js';
@@ -58,21 +60,34 @@ const OWN_KEYS = ['key', 'maxKeys', 'isFailureResponse', 'respectRetryAfter', 'm
 const PENDING = Symbol('tripswitch.permit');
 const defaultIsFailureResponse = (response: AxiosResponse): boolean => response.status >= 500 || response.status === 429;
 
-interface Pending {
-  readonly permit: Permit;
-  readonly breaker: Breaker;
+/** One attempt's permit. A class, not a plain object: axios copies a config's plain objects when it is sent again. */
+class Pending {
+  /** This attempt's response, as axios's transforms saw it: before any response interceptor. */
+  response: AxiosResponse | undefined = undefined;
+  /** Stops listening to the request's `CancelToken`. */
+  off: (() => void) | undefined = undefined;
+
+  constructor(
+    readonly permit: Permit,
+    readonly breaker: Breaker,
+  ) {}
 }
-type Guarded = InternalAxiosRequestConfig & { [PENDING]?: Pending | undefined };
-type Transform = (this: Guarded, data: unknown, headers: unknown) => unknown;
+type Guarded = InternalAxiosRequestConfig & { [PENDING]?: Pending | undefined; response?: AxiosResponse | undefined };
+type Transform = (this: Guarded, data: unknown, headers: unknown, status?: number) => unknown;
 
 /**
  * Guards an axios 1.x instance with one breaker per origin (or per `key`). A request to an
  * open origin is rejected with a `CircuitOpenError` before it is sent. A response that
  * `isFailureResponse` flags counts as a failure and still reaches the caller as axios delivers
- * it (resolved or rejected by its `validateStatus`); network errors and axios timeouts count
- * as failures; a request the caller cancels (its `signal`) is ignored. A 429 or 503 with a
- * `Retry-After` header (seconds or an HTTP date) opens that origin's breaker for that long, at
- * most `maxRetryAfterMs`. Returns the function that removes the guard, with the `registry`.
+ * it (resolved or rejected by its `validateStatus`); network errors count as failures, and axios
+ * timeouts as failures by timeout (`totals.timeouts`, a `timeout` event); a request the caller
+ * cancels (its `signal` or a `CancelToken`) is ignored. A 429 or 503 with a `Retry-After` header
+ * (seconds or an HTTP date) opens that origin's breaker for that long, at most
+ * `maxRetryAfterMs`. Each attempt of a retry interceptor (axios-retry) counts; install the guard
+ * first. Returns the function that removes the guard, with the `registry`.
+ *
+ * Throws a `TypeError` for something that is not an axios instance or a bad option, and an
+ * `Error` for an instance already guarded (remove that guard first).
  *
  * @example
  * ```ts
@@ -81,7 +96,7 @@ type Transform = (this: Guarded, data: unknown, headers: unknown) => unknown;
  * import { guardAxios } from 'tripswitch/axios';
  *
  * const api = axios.create({ baseURL: 'https://api.example.com', timeout: 5_000 });
- * const unguard = guardAxios(api, { failureThreshold: 3 });
+ * const unguard = guardAxios(api, { failureThreshold: 3 }); // first, before axios-retry and other interceptors
  * try {
  *   const { data } = await api.get('/users/42');
  *   console.log(data);
@@ -92,9 +107,7 @@ type Transform = (this: Guarded, data: unknown, headers: unknown) => unknown;
  * ```
  */
 export function guardAxios(instance: AxiosInstance, options?: GuardAxiosOptions): AxiosGuard {
-  if (typeof instance !== 'function' && (typeof instance !== 'object' || instance === null || !('interceptors' in instance))) {
-    throw new TypeError(`guardAxios needs an axios instance (axios or axios.create()), got ${describe(instance)}`);
-  }
+  checkInstance(instance);
   const o = optionsObject('options', options);
   const { key, isFailureResponse, respectRetryAfter, maxRetryAfterMs, maxKeys, stream, resolved } = resolveOutbound(
     o,
@@ -113,17 +126,34 @@ export function guardAxios(instance: AxiosInstance, options?: GuardAxiosOptions)
   // Taken in the request's last transform, right before axios hands it to its adapter: after
   // every request interceptor, so one that throws leaves no permit behind.
   const acquire: Transform = function (this: Guarded, data: unknown): unknown {
-    this[PENDING]?.permit.ignore(); // the same config sent again (a retry) before its outcome was seen
-    this[PENDING] = undefined;
+    // The same config sent again before the guard saw its outcome: an interceptor added before
+    // the guard (axios-retry) retries it. That attempt still counts.
+    const earlier = take(this);
+    if (earlier !== undefined) {
+      if (earlier.response !== undefined) judge(earlier, earlier.response, undefined);
+      else earlier.permit.failure(); // no response: a network error or a timeout
+    }
     const k = byOrigin ? origins.of(this) : key(new URL(fullPath(this), 'http://localhost'));
     if (typeof k !== 'string' || k === '') throw new TypeError(`key must return a non-empty string, got ${describe(k)}`);
     const breaker = registry.get(k);
-    this[PENDING] = { permit: breaker.acquire(), breaker };
+    const pending = new Pending(breaker.acquire(), breaker);
+    this[PENDING] = pending;
+    if (this.cancelToken) {
+      pending.off = onCancel(this.cancelToken, () => {
+        if (this[PENDING] === pending) take(this)?.permit.ignore();
+      });
+    }
+    return data;
+  };
+  // Runs on every response before any response interceptor: kept for a retry that comes first.
+  const seen: Transform = function (this: Guarded, data: unknown, headers: unknown, status?: number): unknown {
+    const pending = this[PENDING];
+    if (pending !== undefined) pending.response = this.response ?? ({ data, headers, status, config: this } as AxiosResponse);
     return data;
   };
   const onRequest = (config: InternalAxiosRequestConfig): InternalAxiosRequestConfig => {
-    const own = config.transformRequest;
-    config.transformRequest = own === undefined ? [acquire] : [...(Array.isArray(own) ? own : [own]), acquire];
+    config.transformRequest = [...list(config.transformRequest), acquire];
+    config.transformResponse = [...list(config.transformResponse), seen];
     if (timeoutMs !== undefined && !config.timeout) config.timeout = timeoutMs;
     return config;
   };
@@ -147,7 +177,9 @@ export function guardAxios(instance: AxiosInstance, options?: GuardAxiosOptions)
   };
   const take = (config: Guarded | undefined): Pending | undefined => {
     const pending = config?.[PENDING];
-    if (config !== undefined) config[PENDING] = undefined;
+    if (pending === undefined) return undefined;
+    (config as Guarded)[PENDING] = undefined;
+    pending.off?.();
     return pending;
   };
   const onResponse = (response: AxiosResponse): AxiosResponse => {
@@ -157,15 +189,18 @@ export function guardAxios(instance: AxiosInstance, options?: GuardAxiosOptions)
     return response;
   };
   const onError = (error: unknown): Promise<never> => {
-    const { config, response, code } = (error ?? {}) as { config?: Guarded; response?: AxiosResponse; code?: unknown };
+    const { config, response } = (error ?? {}) as { config?: Guarded; response?: AxiosResponse };
     const pending = take(config);
     if (pending !== undefined) {
+      const ms = response === undefined ? timeoutOf(error, config as Guarded) : undefined;
       if (response !== undefined) judge(pending, response, error);
-      else if (code === 'ERR_CANCELED') pending.permit.ignore();
+      else if (isCancel(error)) pending.permit.ignore();
+      else if (ms !== undefined) timedOut(pending.permit, error, ms);
       else pending.permit.failure(error);
     }
     return Promise.reject(error);
   };
+  const unclaim = claim(instance);
   // Synchronous, as it is: axios then keeps its synchronous path when no other request
   // interceptor needs the asynchronous one.
   const requestId = instance.interceptors.request.use(onRequest, undefined, { synchronous: true });
@@ -176,10 +211,14 @@ export function guardAxios(instance: AxiosInstance, options?: GuardAxiosOptions)
     removed = true;
     instance.interceptors.request.eject(requestId);
     instance.interceptors.response.eject(responseId);
+    unclaim();
   };
   Object.defineProperty(remove, 'registry', { value: registry, enumerable: true });
   return remove as AxiosGuard;
 }
+
+/** A request's own transforms (one function, a list or none) as a list. */
+const list = <T>(own: T | T[] | undefined): T[] => (own === undefined ? [] : Array.isArray(own) ? own : [own]);
 
 const ABSOLUTE = /^([a-z][a-z\d+\-.]*:)?\/\//i;
 

@@ -20,6 +20,11 @@ export function findBreaker(sources: readonly MetricSource[], name: string): Bre
   return undefined;
 }
 
+/** @internal Which source shows `name`: the first that holds it, as in `findBreaker` and the readings; -1 for none. */
+export function ownerOf(sources: readonly MetricSource[], name: string): number {
+  return sources.map(unwrap).findIndex((source) => (isRegistry(source) ? source.has(name) : source.name === name));
+}
+
 /** @internal The thresholds a breaker's rates are held against, for the page's bars. */
 export interface Thresholds {
   /** `failureThreshold` in consecutive mode: failures in a row. */

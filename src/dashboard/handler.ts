@@ -1,4 +1,3 @@
-import { Sources } from '../metrics/sources.js';
 import { control } from './controls.js';
 import type { Feeds } from './feed.js';
 import type { Settings } from './options.js';
@@ -24,14 +23,9 @@ const lastSegment = (url: string): string => {
 
 /** @internal `breakers.json`: every breaker as it is now. */
 export function snapshot(settings: Settings): Snapshot {
-  const reader = new Sources(settings.sources, undefined);
-  try {
-    const reading = reader.read();
-    const store = storeOf(reading, settings.storeStats);
-    return { at: Date.now(), breakers: rowsOf(reading, () => undefined), ...(store === undefined ? {} : { store }) };
-  } finally {
-    reader.stop();
-  }
+  const reading = settings.reader.read();
+  const store = storeOf(reading, settings.storeStats);
+  return { at: Date.now(), breakers: rowsOf(reading, () => undefined), ...(store === undefined ? {} : { store }) };
 }
 
 /** @internal Answers one request to the dashboard: the page, `breakers.json`, the live feed, or a control. */

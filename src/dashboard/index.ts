@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Feeds } from './feed.js';
 import { handle } from './handler.js';
-import { nodeListener } from './node.js';
+import { misplaced, nodeListener, warnOnce } from './node.js';
 import { type DashboardOptions, settings } from './options.js';
 import { Tokens } from './token.js';
 
@@ -22,12 +22,35 @@ export type { DashboardOptions } from './options.js';
  * ```
  */
 export interface Dashboard {
-  /** The web-standard handler: Hono (`app.mount('/breakers', board.fetch)`), Bun, Deno, Workers. */
+  /**
+   * The web-standard handler: Hono (`app.mount('/breakers', board.fetch)`), Bun, Deno, Workers.
+   * Given a Node request instead (Express, node:http), it answers 500 naming the mistake.
+   */
   fetch(request: Request): Promise<Response>;
   /** The node:http listener: `createServer(board.node)`, Express (`app.use('/breakers', board.node)`), Koa. */
   node(req: IncomingMessage, res: ServerResponse): void;
   /** Pages connected to the live feed now; each costs one timer, none exists when this is 0. */
   readonly watching: number;
+  /**
+   * Ends every live feed (their timers and listeners go with them) and answers later feed
+   * requests with 503, so that the server can close: an open page otherwise keeps its
+   * connection, and `server.close()`, waiting. The page and `breakers.json` are still served.
+   *
+   * @example
+   * ```ts
+   * import { createServer } from 'node:http';
+   * import { createBreaker } from 'tripswitch';
+   * import { dashboard } from 'tripswitch/dashboard';
+   *
+   * const board = dashboard({ sources: [createBreaker({ name: 'payments' })] });
+   * const server = createServer(board.node).listen(9464, '127.0.0.1');
+   * process.once('SIGTERM', () => {
+   *   board.close();
+   *   server.close();
+   * });
+   * ```
+   */
+  close(): void;
 }
 
 /**
@@ -66,7 +89,10 @@ export function dashboard(options: DashboardOptions): Dashboard {
   const s = settings(options);
   const feeds = new Feeds(s);
   const tokens = new Tokens();
-  const fetch = async (request: Request): Promise<Response> => {
+  const warn = warnOnce();
+  const fetch = async (request: Request, ...rest: unknown[]): Promise<Response> => {
+    // A Node request given to the web-standard handler (`app.use(board.fetch)` in Express).
+    if (typeof (request as Partial<Request> | null)?.headers?.get !== 'function') return misplaced(rest[0], warn);
     try {
       return await handle(request, s, feeds, tokens);
     } catch {
@@ -82,5 +108,6 @@ export function dashboard(options: DashboardOptions): Dashboard {
     get watching() {
       return feeds.live;
     },
+    close: () => feeds.close(),
   };
 }

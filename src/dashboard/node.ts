@@ -40,7 +40,10 @@ async function toRequest(req: IncomingMessage, res: ServerResponse): Promise<Req
 
 /** @internal Writes a web-standard response to a node:http one, streaming its body until either side ends. */
 async function write(response: Response, res: ServerResponse): Promise<void> {
-  res.writeHead(response.status, Object.fromEntries(response.headers));
+  const headers = Object.fromEntries(response.headers);
+  // A feed's connection is not kept for another request: once the feed ends (board.close()), the server can close.
+  if (headers['content-type']?.startsWith('text/event-stream')) headers.connection = 'close';
+  res.writeHead(response.status, headers);
   if (response.body === null) {
     res.end();
     return;
@@ -68,5 +71,37 @@ export function nodeListener(
         if (!res.headersSent) res.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8' }).end('bad request');
         else res.destroy();
       });
+  };
+}
+
+const MISPLACED =
+  'board.fetch takes a web-standard Request, not a Node request: mount board.node in node:http, Express and Koa; board.fetch is for Hono, Bun, Deno and Workers';
+
+/**
+ * @internal What `board.fetch` does with something that is not a `Request`: a Node request
+ * (Express, node:http) gets a 500 naming the mistake on its response, and a process warning
+ * says it once; without a response to write to (Koa's context), the returned promise rejects
+ * with the same `TypeError`, which the framework reports.
+ */
+export function misplaced(res: unknown, warn: (message: string) => void): Promise<Response> {
+  const error = new TypeError(MISPLACED);
+  const out = res as Partial<ServerResponse> | undefined;
+  if (typeof out?.writeHead === 'function' && typeof out.end === 'function' && !out.headersSent) {
+    out.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' }).end(error.message);
+    warn(error.message);
+    // Answered: nothing is left for the caller to handle, and no rejection to go unhandled.
+    return Promise.resolve(new Response(error.message, { status: 500 }));
+  }
+  return Promise.reject(error);
+}
+
+/** @internal Gives a process warning the first time it is called (once per dashboard), where there is `process.emitWarning`. */
+export function warnOnce(): (message: string) => void {
+  let warned = false;
+  return (message) => {
+    const p = (globalThis as { process?: { emitWarning?: (warning: string, options: object) => void } }).process;
+    if (warned || typeof p?.emitWarning !== 'function') return;
+    warned = true;
+    p.emitWarning(message, { type: 'TripswitchWarning', code: 'TRIPSWITCH_DASHBOARD_MOUNT' });
   };
 }

@@ -36,6 +36,12 @@ export interface DashboardOptions {
 /** @internal The options, validated. */
 export interface Settings {
   readonly sources: readonly MetricSource[];
+  /**
+   * Reads the sources, checked once here: a name that two sources come to hold later (a
+   * registry's new key) is read once, from the source listed first, as the metrics do. It
+   * keeps no listener.
+   */
+  readonly reader: Sources;
   readonly storeStats: (() => StoreStats) | undefined;
   readonly title: string;
   readonly controls: boolean;
@@ -46,8 +52,9 @@ export interface Settings {
 export function settings(options: unknown): Settings {
   if (options === undefined) throw new TypeError('dashboard needs options with sources, got undefined');
   const o = metricsOptions(options, ['sources', 'store', 'title', 'controls', 'authorize']);
-  // Validates the sources as the metrics do (the same messages), then lets them go: nothing listens until a page does.
-  new Sources(o.sources, undefined).stop();
+  // Validates the sources as the metrics do (the same messages), and keeps no listener: nothing listens until a page does.
+  const reader = new Sources(o.sources, undefined);
+  reader.stop();
   const store = o.store as BreakerStore | undefined;
   if (store !== undefined && typeof (store as { stats?: unknown } | null)?.stats !== 'function') {
     throw new TypeError(`store must be a BreakerStore, got ${describe(store)}`);
@@ -62,6 +69,7 @@ export function settings(options: unknown): Settings {
   }
   return {
     sources: [...(o.sources as MetricSource[])],
+    reader,
     storeStats: store === undefined ? undefined : () => store.stats(),
     title,
     controls,

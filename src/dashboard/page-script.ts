@@ -28,6 +28,11 @@ function el(tag, cls, text) {
   if (text !== undefined) e.textContent = text;
   return e;
 }
+function visible(name) {
+  return name.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/g, function (c) {
+    return '\\u' + (0x10000 + c.charCodeAt(0)).toString(16).slice(1).toUpperCase();
+  });
+}
 function pct(x) { return Math.round(x * 100) + '%'; }
 function perSecond(x) { return x < 10 ? x.toFixed(1) : String(Math.round(x)); }
 
@@ -44,6 +49,7 @@ function apply(message) {
       r.rejected = ease(r.rejected, (b.totals.rejected - r.data.totals.rejected) / dt);
     }
     if (!r.data || r.data.state !== b.state) r.hist.push([now, b.state]);
+    if (b.fleetSince) r.fleetAt = now - (message.at - b.fleetSince);
     r.data = b;
     r.at = now;
     r.fresh = true;
@@ -113,9 +119,10 @@ function probe(r, now) {
   return ms < 1000 ? 'now' : 'in ' + Math.ceil(ms / 1000) + ' s';
 }
 
-function fleetText(f, t) {
+function fleetText(f, t, r, now) {
   return 'fleet: ' + (typeof t.failuresInARow === 'number' ? f.failures + ' in a row / ' + t.failuresInARow
-    : pct(f.calls ? f.failures / f.calls : 0) + ' of ' + f.calls + ' calls') + ', ' + f.instances + ' process' + (f.instances === 1 ? '' : 'es');
+    : pct(f.calls ? f.failures / f.calls : 0) + ' of ' + f.calls + ' calls') + ', ' + f.instances + ' process' + (f.instances === 1 ? '' : 'es')
+    + ', as seen by this process' + (r.fleetAt ? ', unchanged for ' + Math.round((now - r.fleetAt) / 1000) + ' s' : '');
 }
 
 function lastChange(d) {
@@ -128,7 +135,7 @@ function row(name, r, now) {
   var d = r.data;
   var tr = el('tr');
   tr.dataset.state = d.state;
-  tr.appendChild(el('td', 'name', name));
+  tr.appendChild(el('td', 'name', visible(name)));
   var st = el('td');
   st.appendChild(el('span', 'state s-' + d.state, WORDS[d.state] || d.state));
   tr.appendChild(st);
@@ -136,7 +143,7 @@ function row(name, r, now) {
   var fc = typeof t.failuresInARow === 'number'
     ? el('td', '', d.consecutiveFailures + ' in a row / ' + t.failuresInARow)
     : rateCell(d.window.failureRate, t.failureRate);
-  if (d.fleet) fc.appendChild(el('div', 'fleet muted', fleetText(d.fleet, t)));
+  if (d.fleet) fc.appendChild(el('div', 'fleet muted', fleetText(d.fleet, t, r, now)));
   tr.appendChild(fc);
   tr.appendChild(rateCell(d.window.slowCallRate, t.slowCallRate));
   tr.appendChild(el('td', '', perSecond(r.calls)));

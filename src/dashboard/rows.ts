@@ -14,7 +14,12 @@ export interface Transition {
 }
 
 /** @internal One breaker as the page and `breakers.json` show it: its stats, plus what the page adds. */
-export type Row = { name: string } & BreakerStats & { thresholds?: Thresholds; last?: Transition };
+export type Row = { name: string } & BreakerStats & {
+    thresholds?: Thresholds;
+    last?: Transition;
+    /** The live feed only: since when (the server's wall clock) the page has seen these `fleet` figures unchanged. */
+    fleetSince?: number;
+  };
 
 /** @internal What `breakers.json` answers, and the shape of a feed's first message. */
 export interface Snapshot {
