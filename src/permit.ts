@@ -26,16 +26,6 @@ export class ManualPermit implements Permit {
     this.settle(IGNORED, undefined);
   }
 
-  /**
-   * @internal The call ran out of a time limit of the caller's own (an HTTP client's timeout):
-   * a failure counted as a timeout, as the breaker's `timeoutMs` is.
-   */
-  timedOut(error: unknown, timeoutMs: number): void {
-    if (this.done) return;
-    this.done = true;
-    timedOut(this.breaker, this.gen, this.start, this.probe, error, timeoutMs);
-  }
-
   /** Counts the first report only; an `outcome` left undefined is the error's, by `isFailure`. */
   settle(outcome: Outcome | undefined, error: unknown): void {
     if (this.done) return;

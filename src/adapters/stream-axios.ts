@@ -1,7 +1,7 @@
 import type { AxiosResponse } from 'axios';
 import type { Clock } from '../clock.js';
 import { CallTimeoutError } from '../errors.js';
-import type { ManualPermit } from '../permit.js';
+import { type ManualPermit, permitTimedOut } from '../permit.js';
 import type { Breaker, Permit } from '../types.js';
 import { type BodyWatch, trackBody } from './body-tracker.js';
 import { Deadline } from './deadline.js';
@@ -47,7 +47,7 @@ export function watchAxiosStream<P extends Pending>(pending: P, response: AxiosR
         ignore: () => permit.ignore(),
         timeout: (ms) => {
           const error = new CallTimeoutError(breaker.name, ms);
-          (permit as ManualPermit).timedOut(error, ms);
+          permitTimedOut(permit as ManualPermit, error, ms);
           return error;
         },
       };

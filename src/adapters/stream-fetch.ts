@@ -2,7 +2,7 @@ import type { Clock } from '../clock.js';
 import { type Counter, classifyValue } from '../counting.js';
 import { CallTimeoutError } from '../errors.js';
 import { FAILURE } from '../outcome.js';
-import type { ManualPermit } from '../permit.js';
+import { type ManualPermit, permitTimedOut } from '../permit.js';
 import type { Breaker } from '../types.js';
 import { trackBody } from './body-tracker.js';
 import type { StreamOptions } from './stream-options.js';
@@ -57,7 +57,7 @@ export function fetchToEnd(
     const timeout = (ms: number): CallTimeoutError => {
       detach();
       const error = new CallTimeoutError(name, ms);
-      permit.timedOut(error, ms);
+      permitTimedOut(permit, error, ms);
       controller.abort(error);
       return error;
     };
