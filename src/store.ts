@@ -106,6 +106,8 @@ export type CountReport =
       readonly attempt: number;
       /** How long this report counts, in milliseconds (a time window's duration; a count window: the open period, at least two report periods). */
       readonly keepMs: number;
+      /** The report period (a time window's bucket, a count window: a second): the fleet decides only once it has counted this long. */
+      readonly periodMs: number;
     };
 
 /**

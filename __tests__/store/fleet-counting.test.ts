@@ -23,8 +23,8 @@ it('outcomes made while a report is in flight go together in the next one, in th
   const { store, breakers, settle } = fleetOf(2, { failureThreshold: 5 });
   const [a] = breakers;
   await settle();
-  // Failure, success, failure: the first is sent at once, the other two wait for its answer.
-  await Promise.all([fail(a), a.execute(() => 'ok'), fail(a)]);
+  // Two failures (sent together, at once: evidence), then a success and a failure wait for the answer.
+  await Promise.all([fail(a), fail(a), a.execute(() => 'ok'), fail(a)]);
   await settle();
   expect(a.stats().fleet).toEqual({ calls: 1, failures: 1, slowCalls: 0, instances: 1 });
   expect(store.stats().reported).toBe(2);
@@ -83,7 +83,8 @@ it('a store outage drops reports: each breaker counts alone, and nothing stale o
   await fail(b);
   await settle();
   expect([a.state, b.state]).toEqual(['closed', 'closed']);
-  expect(b.stats().fleet).toEqual({ calls: 1, failures: 1, slowCalls: 0, instances: 1 });
+  // b's own run (one failure during the outage, one after) is its evidence; a's reports were dropped.
+  expect(b.stats().fleet).toEqual({ calls: 2, failures: 2, slowCalls: 0, instances: 1 });
 });
 
 it('quorum 2 in rate mode: failures from one process alone never open the fleet', async () => {
@@ -140,10 +141,11 @@ it('rate mode, a count window: a report outlives an open period shorter than the
   });
   await settle();
   for (const b of breakers) {
-    if (b !== breakers[0]) clock.advance(300);
+    // The fleet counts from the first report and decides a report period (a second) later.
+    if (b !== breakers[0]) clock.advance(500);
     await fail(b);
     await settle();
   }
-  // Alone each holds 1 call of the 3 needed; together 3 failures within a second.
+  // Alone each holds 1 call of the 3 needed; together 3 failures within a second and a half.
   expect(breakers.map((b) => b.state)).toEqual(['open', 'open', 'open']);
 });

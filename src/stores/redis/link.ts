@@ -110,7 +110,7 @@ function sendReport(ctx: LinkContext, entry: Entry, report: CountReport): Promis
   ctx.counts.reported = (ctx.counts.reported as number) + 1;
   const task = ctx.runner.run(entry.keys, entry.name, op, args, parseCountReply).then(
     (reply) => {
-      if (reply.fleet.state === 'closed') tell(entry.member, reply.counts);
+      if (reply.fleet.state === 'closed') tell(entry.member, reply);
       ctx.answer(entry, reply.fleet);
       if (reply.fleet.state !== 'closed') ctx.index(entry.name, reply.fleet);
     },

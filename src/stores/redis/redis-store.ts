@@ -274,7 +274,7 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
     if (closed) return;
     const told = parseCountMessage(message);
     if (told !== undefined) {
-      for (const entry of byName.get(told.name) ?? []) tell(entry.member, told.counts);
+      for (const entry of byName.get(told.name) ?? []) tell(entry.member, told);
       return;
     }
     const announcement = parseMessage(message);
