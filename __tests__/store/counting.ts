@@ -161,14 +161,15 @@ export function fleetCounting(label: string, makeFleet: FleetFactory): void {
 
     it('rate: a sum that reaches the thresholds opens only once the fleet has counted for a report period', async () => {
       const f = await start();
-      const bs = rated(2, 2);
+      // A report period of 10 units.
+      const bs = breakers(2, { window: { durationMs: 20 * f.unit, buckets: 2 }, minimumCalls: 2, failureRateThreshold: 0.5 });
       await f.settle();
       await fail(bs[0]);
       await fail(bs[1]);
       await f.settle(() => bs[1].stats().fleet?.calls === 2);
       // 2 calls, 2 failures: the thresholds are met, but the fleet started counting just now.
       expect(states(bs)).toEqual(['closed', 'closed']);
-      await f.advance(1.5 * f.unit);
+      await f.advance(11 * f.unit);
       await fail(bs[0]);
       await f.settle(() => bs.every((b) => b.state === 'open'));
       expect(states(bs)).toEqual(['open', 'open']);
