@@ -55,19 +55,6 @@ export class MemoryCounts {
     this.since.delete(name);
   }
 
-  /** An instance leaves: its share of the run and its window report go with it. */
-  withdraw(name: string, id: string): boolean {
-    this.windows.get(name)?.delete(id);
-    const run = this.runs.get(name);
-    const share = run?.by.get(id);
-    if (run === undefined || share === undefined) return false;
-    run.by.delete(id);
-    run.n -= share;
-    if (run.n > 0) return false;
-    this.runs.delete(name);
-    return run.announced;
-  }
-
   count(name: string, id: string, r: CountReport, now: number): Counted {
     const result = r.kind === 'run' ? this.run(name, id, r, now) : this.window(name, id, r, now);
     if (result.open !== undefined) this.clear(name);
