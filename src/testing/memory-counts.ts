@@ -8,6 +8,8 @@ interface Run {
   readonly by: Map<string, number>;
   expires: number;
   announced: boolean;
+  /** The processes whose failures it counted since it was announced. */
+  readonly after: Set<string>;
 }
 
 /** One process's window report: its figures and when they stop counting. */
@@ -36,7 +38,7 @@ const NONE: FleetCounts = { calls: 0, failures: 0, slowCalls: 0, instances: 0 };
 /**
  * @internal Counting across the fleet inside one process, as the Redis script does it: the
  * run of failures (consecutive mode), announced once it holds failures from two processes and
- * only then able to open, and the live processes' windows summed (rate mode), decided on only
+ * only then able to open (with failures counted since from `quorum` processes), and the live processes' windows summed (rate mode), decided on only
  * once the fleet has been counting (the sum near a threshold) for a report period; each
  * expiring when no report renews it.
  */
@@ -67,11 +69,13 @@ export class MemoryCounts {
     const announced = run?.announced ?? false;
     const add = (k: number): OpenReason | undefined => {
       if (k <= 0) return undefined;
-      if (run === undefined) this.runs.set(name, (run = { n: 0, by: new Map(), expires: 0, announced }));
+      if (run === undefined) this.runs.set(name, (run = { n: 0, by: new Map(), expires: 0, announced, after: new Set() }));
       run.n += k;
       run.by.set(id, (run.by.get(id) ?? 0) + k);
       run.expires = now + r.keepMs;
-      return announced && run.n >= r.threshold && run.by.size >= this.quorum ? 'failures' : undefined;
+      if (!announced) return undefined;
+      run.after.add(id);
+      return run.n >= r.threshold && run.after.size >= this.quorum ? 'failures' : undefined;
     };
     let open = add(r.lead);
     if (open === undefined && r.reset) {
@@ -119,7 +123,8 @@ export class MemoryCounts {
       if (open !== undefined) return { counts: NONE, counting: false, changed: false, open };
     }
     const near =
-      calls > 0 && (failures >= NEAR * r.failureRate * calls || (r.slowCallRate <= 1 && slowCalls >= NEAR * r.slowCallRate * calls));
+      calls > 0 &&
+      (failures >= NEAR * r.failureRate * calls || (r.slowCallRate <= 1 && slowCalls >= NEAR * r.slowCallRate * calls));
     if (near && since === undefined) this.since.set(name, now);
     else if (!near) this.since.delete(name);
     return { counts, counting: near, changed: near !== (since !== undefined), open: undefined };

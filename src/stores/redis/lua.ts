@@ -93,7 +93,8 @@ end
 local counts = nil
 -- Counting across the fleet. The run (consecutive mode): '#' its length, '#p' its processes, 'i:<instance>'
 -- each process's failures in it, '#a' 1 once it is announced (it holds failures from two processes or more:
--- every process is told, and reports every outcome until it ends). Only an announced run opens the fleet.
+-- every process is told, and reports every outcome until it ends), '#q' the processes whose failures it counted
+-- since, each marked 'a:<instance>'. Only an announced run opens the fleet, with failures since from quorum processes.
 -- The reports (rate mode): 'i:<instance>' = 'calls,failures,slow,expiry', '#' the server time the fleet started
 -- counting (their sum near a threshold: every process is told, and reports its window each period). The fleet
 -- decides on the sum only once it has been counting for a report period. Both expire; a transition deletes them.
@@ -113,9 +114,10 @@ local function runOp()
     local p = tonumber(redis.call('HGET', runKey, '#p')) or 0
     if redis.call('HINCRBY', runKey, 'i:' .. me, k) == k then p = redis.call('HINCRBY', runKey, '#p', 1) end
     redis.call('PEXPIRE', runKey, math.max(keep, 1))
-    if announced and n >= threshold and p >= quorum then
-      transition('open', now + ttl, attempt, 'failures')
-    end
+    if not announced then return end
+    local q = tonumber(redis.call('HGET', runKey, '#q')) or 0
+    if redis.call('HSETNX', runKey, 'a:' .. me, '1') == 1 then q = redis.call('HINCRBY', runKey, '#q', 1) end
+    if n >= threshold and q >= quorum then transition('open', now + ttl, attempt, 'failures') end
   end
   add(lead)
   if reset == '1' and F.state == 'closed' then
