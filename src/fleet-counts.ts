@@ -37,6 +37,8 @@ export class FleetTally {
   private gathered = 0;
   /** Rate mode: the period of the last report. */
   private period = Number.NaN;
+  /** The breaker's calls when the fleet last told it anything. */
+  private calls = 0;
 
   constructor(
     private readonly b: Gate,
@@ -91,9 +93,20 @@ export class FleetTally {
 
   /** The fleet told what it counts, and whether it is counting failures. */
   learn(counts: FleetCounts, counting: boolean): void {
+    const b = this.b;
+    // A run announced: a process whose last call succeeded, and that called since it was last told
+    // anything, answers at once with that success, so that a healthy fleet ends the run within a round trip.
+    const answer = counting && !this.counting && b.kind === 'consecutive' && b.run === 0 && b.calls > this.calls;
+    this.calls = b.calls;
     this.counts = counts;
     this.counting = counting;
     this.share();
+    if (!answer) return;
+    this.reset = true;
+    this.tail = 0;
+    this.dirty = true;
+    b.shares = 2;
+    this.flush();
   }
 
   /** The breaker changed state: what was gathered belongs to the old one. */

@@ -12,7 +12,9 @@ import { flush } from '../helpers.js';
  *
  * - a process reports a failure only with local evidence (two in a row here, its run's
  *   failures sent together; one when `failureThreshold` is 2) or while it counts (told by the
- *   fleet, or its own last report joined the run); a success only while it counts;
+ *   fleet, or its own last report joined the run); a success only while it counts, and at
+ *   once when told of a run announced if its last call succeeded and it called since it was
+ *   last told anything;
  * - the fleet's run: failures counted with no success counted in between, expiring an open
  *   period after its last report; announced (every process told it counts) once it holds
  *   failures from two processes, ended (every process told) by a success;
@@ -63,6 +65,9 @@ class Reference {
   readonly counting = new Array<boolean>(N).fill(false);
   /** What each process was last told of the fleet's counts. */
   readonly known = new Array<Counts | undefined>(N).fill(undefined);
+  /** Each process's calls, and its calls when it was last told anything. */
+  readonly calls = new Array<number>(N).fill(0);
+  readonly toldAt = new Array<number>(N).fill(0);
   reports = 0;
 
   constructor(
@@ -73,6 +78,7 @@ class Reference {
 
   /** The outcome of a call by `i` at `now`: 'counts' when the fleet opens by its counts, 'fleet' by `i`'s vote, 'local' when `i` trips alone. */
   call(i: number, failed: boolean, now: number, up: boolean): 'counts' | 'fleet' | 'local' | undefined {
+    this.calls[i]++;
     this.local[i] = failed ? this.local[i] + 1 : 0;
     // Its own run trips a process at once; that failure is its vote, not a report.
     if (failed && this.local[i] >= this.threshold) return this.quorum === 1 && up ? 'fleet' : 'local';
@@ -112,10 +118,19 @@ class Reference {
     if (this.run === 0) this.after.clear();
     this.announced = this.run > 0 && (before || this.contributors.size >= 2);
     const counts = { calls: this.run, failures: this.run, slowCalls: 0, instances: this.contributors.size };
+    // A run announced: every process whose last call succeeded, that called since it was last told, answers with it.
+    const answers: number[] = [];
     for (let j = 0; j < N; j++) {
       if (j !== i && this.announced === before) continue;
+      const counting = this.run > 0;
+      if (counting && !this.counting[j] && this.local[j] === 0 && this.calls[j] > this.toldAt[j]) answers.push(j);
       this.known[j] = counts;
-      this.counting[j] = this.run > 0;
+      this.counting[j] = counting;
+      this.toldAt[j] = this.calls[j];
+    }
+    for (const j of answers) {
+      this.reports++;
+      this.receive(j, 0, now);
     }
     return undefined;
   }
