@@ -7,6 +7,8 @@ import type { CountReport, StoreLink } from './store.js';
 const COUNT_WINDOW_PERIOD_MS = 1000;
 /** Consecutive mode: the failures in a row a process must see before it reports them while the fleet counts no run. */
 export const EVIDENCE = 2;
+/** Consecutive mode: a failure after at least this many calls without one is evidence on its own (a surprise). */
+export const QUIET_CALLS = 100;
 /** Rate mode: a window at this share of a threshold or more is near it, and reports while the fleet counts nothing. */
 export const NEAR = 0.5;
 
@@ -18,8 +20,9 @@ export const NEAR = 0.5;
  *
  * What the fleet wants: while it counts (it told this breaker so, or the breaker's last report
  * joined a run), every outcome. Otherwise only local evidence: in consecutive mode a run of
- * `EVIDENCE` failures here (sent together), in rate mode a window at `NEAR` of a threshold or
- * more. A background of scattered failures sends nothing. It sets the breaker's `shares`:
+ * `EVIDENCE` failures here (sent together) or a failure after `QUIET_CALLS` calls without one,
+ * in rate mode a window at `NEAR` of a threshold or more. A background of scattered failures
+ * sends next to nothing. It sets the breaker's `shares`:
  * failures only while the fleet counts nothing, every outcome while it counts.
  */
 export class FleetTally {
@@ -35,6 +38,8 @@ export class FleetTally {
   private tail = 0;
   /** Consecutive mode: the failures of the breaker's current run already gathered. */
   private gathered = 0;
+  /** Consecutive mode: the breaker's calls at its last failure. */
+  private failedAt = Number.NEGATIVE_INFINITY;
   /** Rate mode: the period of the last report. */
   private period = Number.NaN;
   /** The breaker's calls when the fleet last told it anything. */
@@ -70,8 +75,10 @@ export class FleetTally {
       return true;
     }
     const run = b.run;
+    const surprise = b.calls - this.failedAt > QUIET_CALLS;
+    this.failedAt = b.calls;
     if (run <= this.gathered) this.gathered = 0;
-    if (b.shares < 2 && run < Math.min(EVIDENCE, b.o.failureThreshold - 1)) return false;
+    if (b.shares < 2 && !surprise && run < Math.min(EVIDENCE, b.o.failureThreshold - 1)) return false;
     // The breaker's run so far: every failure of it not gathered yet (the first EVIDENCE go together).
     const k = run - this.gathered;
     this.gathered = run;
@@ -94,16 +101,24 @@ export class FleetTally {
   /** The fleet told what it counts, and whether it is counting failures. */
   learn(counts: FleetCounts, counting: boolean): void {
     const b = this.b;
-    // A run announced: a process whose last call succeeded, and that called since it was last told
-    // anything, answers at once with that success, so that a healthy fleet ends the run within a round trip.
-    const answer = counting && !this.counting && b.kind === 'consecutive' && b.run === 0 && b.calls > this.calls;
+    // A run announced: a process that called since it was last told anything answers at once with its
+    // last outcome, a success (a healthy fleet ends the run within a round trip) or the failures of its
+    // run not sent yet (a fleet failing everywhere opens within a round trip).
+    const answer = counting && !this.counting && b.kind === 'consecutive' && b.calls > this.calls;
     this.calls = b.calls;
     this.counts = counts;
     this.counting = counting;
     this.share();
     if (!answer) return;
-    this.reset = true;
-    this.tail = 0;
+    if (b.run === 0) {
+      this.reset = true;
+      this.tail = 0;
+    } else if (b.run > this.gathered) {
+      const k = b.run - this.gathered;
+      this.gathered = b.run;
+      if (this.reset) this.tail += k;
+      else this.lead += k;
+    } else return;
     this.dirty = true;
     b.shares = 2;
     this.flush();

@@ -11,16 +11,18 @@ import { flush } from '../helpers.js';
  * must open:
  *
  * - a process reports a failure only with local evidence (two in a row here, its run's
- *   failures sent together; one when `failureThreshold` is 2) or while it counts (told by the
- *   fleet, or its own last report joined the run); a success only while it counts, and at
- *   once when told of a run announced if its last call succeeded and it called since it was
- *   last told anything;
+ *   failures sent together; one when `failureThreshold` is 2; or its first failure in 100
+ *   calls) or while it counts (told by the fleet, or its own last report joined the run); a
+ *   success only while it counts; and told that the fleet counts, if it called since it was
+ *   last told anything, it answers at once with its last outcome (a success, or its run's
+ *   failures not sent yet);
  * - the fleet's run: failures counted with no success counted in between, expiring an open
- *   period after its last report; announced (every process told it counts) once it holds
- *   failures from two processes, ended (every process told) by a success;
+ *   period after its last report; announced (every process told it counts) once it is one
+ *   short of `failureThreshold` with failures from two processes, ended (every process told)
+ *   by a success;
  * - the fleet opens when a report reaches `failureThreshold` in a run announced before it,
- *   whose failures since come from at least `quorum` processes; or when one process's own run
- *   trips it (its vote).
+ *   whose failures since come from at least two processes (`quorum`, if more); or when one
+ *   process's own run trips it (its vote).
  *
  * Until the first opening every breaker stays closed, and every process's `stats().fleet` is
  * what it was last told.
@@ -68,6 +70,8 @@ class Reference {
   /** Each process's calls, and its calls when it was last told anything. */
   readonly calls = new Array<number>(N).fill(0);
   readonly toldAt = new Array<number>(N).fill(0);
+  /** Each process's calls at its last failure. */
+  readonly failedAt = new Array<number>(N).fill(Number.NEGATIVE_INFINITY);
   reports = 0;
 
   constructor(
@@ -84,8 +88,11 @@ class Reference {
     if (failed && this.local[i] >= this.threshold) return this.quorum === 1 && up ? 'fleet' : 'local';
     let add = 0;
     if (failed) {
+      // A failure after 100 calls without one (or the first ever) is evidence on its own.
+      const surprise = this.calls[i] - this.failedAt[i] > 100;
+      this.failedAt[i] = this.calls[i];
       if (this.local[i] <= this.gathered[i]) this.gathered[i] = 0;
-      if (!this.counting[i] && this.local[i] < Math.min(2, this.threshold - 1)) return undefined;
+      if (!this.counting[i] && !surprise && this.local[i] < Math.min(2, this.threshold - 1)) return undefined;
       add = this.local[i] - this.gathered[i];
       this.gathered[i] = this.local[i];
     } else if (!this.counting[i]) return undefined;
@@ -109,28 +116,35 @@ class Reference {
       this.expires = now + this.keepMs;
       if (before) {
         this.after.add(i);
-        if (this.run >= this.threshold && this.after.size >= this.quorum) return 'counts';
+        if (this.run >= this.threshold && this.after.size >= Math.max(this.quorum, 2)) return 'counts';
       }
     } else {
       this.run = 0;
       this.contributors.clear();
     }
     if (this.run === 0) this.after.clear();
-    this.announced = this.run > 0 && (before || this.contributors.size >= 2);
+    this.announced = this.run > 0 && (before || (this.contributors.size >= 2 && this.run >= this.threshold - 1));
     const counts = { calls: this.run, failures: this.run, slowCalls: 0, instances: this.contributors.size };
-    // A run announced: every process whose last call succeeded, that called since it was last told, answers with it.
-    const answers: number[] = [];
+    // Told that the fleet counts, a process that called since it was last told answers with its last
+    // outcome: a success, or the failures of its run not sent yet.
+    const answers: [number, number][] = [];
     for (let j = 0; j < N; j++) {
       if (j !== i && this.announced === before) continue;
       const counting = this.run > 0;
-      if (counting && !this.counting[j] && this.local[j] === 0 && this.calls[j] > this.toldAt[j]) answers.push(j);
+      if (counting && !this.counting[j] && this.calls[j] > this.toldAt[j]) {
+        if (this.local[j] === 0) answers.push([j, 0]);
+        else if (this.local[j] > this.gathered[j]) {
+          answers.push([j, this.local[j] - this.gathered[j]]);
+          this.gathered[j] = this.local[j];
+        }
+      }
       this.known[j] = counts;
       this.counting[j] = counting;
       this.toldAt[j] = this.calls[j];
     }
-    for (const j of answers) {
+    for (const [j, k] of answers) {
       this.reports++;
-      this.receive(j, 0, now);
+      if (this.receive(j, k, now) === 'counts') return 'counts';
     }
     return undefined;
   }

@@ -54,7 +54,7 @@ describe('redisStore on a three-primary Redis Cluster', () => {
         const other = b.attach(y);
         await until(() => x.adopted.length > 0 && y.adopted.length > 0, 10_000, 'first sync');
         // Counting across the fleet: a run of failures from two processes (announced), that then reaches its
-        // threshold, opens the fleet in the name's slot.
+        // threshold with failures since from both, opens the fleet in the name's slot.
         const run = {
           kind: 'run',
           lead: 1,
@@ -68,6 +68,7 @@ describe('redisStore on a three-primary Redis Cluster', () => {
         await link.report?.(run);
         await other.report?.(run);
         await link.report?.(run);
+        await other.report?.(run);
         await until(
           () => y.adopted.some((e) => e.remote && e.fleet.state === 'open' && e.fleet.reason === 'failures'),
           10_000,

@@ -40,30 +40,47 @@ export function fleetCounting(label: string, makeFleet: FleetFactory): void {
 
     const reports = (b: Breaker): number => b.store?.stats().reported as number;
 
-    it('consecutive: runs of two from two processes start a run every process counts, which opens at failureThreshold', async () => {
+    it('consecutive: a first failure counts at once, a scattered one after it does not, two in a row do', async () => {
+      const f = await start();
+      const [a, b] = breakers(2);
+      await f.settle();
+      // The first failure in 100 calls is evidence on its own; while the run lasts a's success is sent too.
+      await fail(a);
+      await f.settle(() => runOf(a) === 1);
+      expect(a.stats().fleet).toEqual({ calls: 1, failures: 1, slowCalls: 0, instances: 1 });
+      await succeed(a);
+      await f.settle(() => runOf(a) === 0);
+      const sent = reports(a);
+      // A failure one call after another is no evidence: nothing is sent; the next one makes two in a row.
+      await fail(a);
+      await f.settle();
+      expect([reports(a), runOf(a)]).toEqual([sent, 0]);
+      await fail(a);
+      await f.settle(() => runOf(a) === 2);
+      expect(a.stats().fleet).toEqual({ calls: 2, failures: 2, slowCalls: 0, instances: 1 });
+      // No other process is told of a run that only one holds.
+      expect(runOf(b)).toBeUndefined();
+    });
+
+    it('consecutive: a run one short of the threshold, from two processes, is announced; it opens with failures since from two', async () => {
       const f = await start();
       const bs = breakers(4);
       const [a, b, c, d] = bs;
       await f.settle();
       const seen = recordEvents(d);
       expect(a.stats().fleet).toBeUndefined();
-      // One failure here and there is no evidence: nothing is sent.
-      await fail(d);
-      await f.settle();
-      expect(reports(d)).toBe(0);
-      // Two in a row are: sent together; the run is the reporter's alone, and no one else is told.
+      for (const x of [a, b, c]) await fail(x);
+      await f.settle(() => runOf(c) === 3);
+      expect(c.stats().fleet).toEqual({ calls: 3, failures: 3, slowCalls: 0, instances: 3 });
+      expect(runOf(d)).toBeUndefined();
+      // Four of five: every process is told.
       await fail(a);
-      await fail(a);
-      await f.settle(() => runOf(a) === 2);
-      expect(a.stats().fleet).toEqual({ calls: 2, failures: 2, slowCalls: 0, instances: 1 });
-      expect(runOf(c)).toBeUndefined();
-      // A second process's run: the fleet counts it, and tells every process.
+      await f.settle(() => runOf(d) === 4);
+      expect(d.stats().fleet).toEqual({ calls: 4, failures: 4, slowCalls: 0, instances: 3 });
+      // The threshold reached with failures since from one process: not yet; from two: every process opens.
       await fail(b);
-      await fail(b);
-      await f.settle(() => runOf(c) === 4);
-      expect(c.stats().fleet).toEqual({ calls: 4, failures: 4, slowCalls: 0, instances: 2 });
+      await f.settle(() => runOf(d) === 5);
       expect(states(bs)).toEqual(['closed', 'closed', 'closed', 'closed']);
-      // Now every failure counts: one more anywhere opens every process.
       await fail(c);
       await f.settle(() => states(bs).every((s) => s === 'open'));
       expect(states(bs)).toEqual(['open', 'open', 'open', 'open']);
@@ -73,51 +90,45 @@ export function fleetCounting(label: string, makeFleet: FleetFactory): void {
       expect(a.stats().fleet).toBeUndefined();
     });
 
-    it('consecutive: a success anywhere in the fleet ends a counted run', async () => {
+    it('consecutive: told of a run, a process whose last call succeeded ends it; a success anywhere ends it', async () => {
       const f = await start();
       const [a, b, c, d] = breakers(4);
       await f.settle();
-      for (const x of [a, a, b, b]) await fail(x);
+      // d called, and succeeded, before the run: when the run is announced it answers with that success.
+      await succeed(d);
+      for (const x of [a, b, c, a]) await fail(x);
+      await f.settle(() => runOf(a) === 0 && runOf(b) === 0);
+      expect([runOf(a), runOf(b), runOf(c), runOf(d)]).toEqual([0, 0, 0, 0]);
+      // A run announced again (d has not called since): a success anywhere ends it.
+      for (const x of [b, c, a, b]) await fail(x);
       await f.settle(() => runOf(d) === 4);
       expect(runOf(d)).toBe(4);
-      await succeed(c);
-      await f.settle(() => runOf(a) === 0 && runOf(d) === 0);
-      expect([runOf(a), runOf(b), runOf(d)]).toEqual([0, 0, 0]);
-      // The run ended: a single failure is no evidence again, but a's own run goes on.
-      await fail(d);
-      await f.settle();
-      expect(runOf(d)).toBe(0);
-      await fail(a);
-      await f.settle(() => runOf(a) === 1);
-      expect(runOf(a)).toBe(1);
-      await fail(d);
-      await f.settle(() => runOf(d) === 3);
-      expect(runOf(d)).toBe(3);
+      await succeed(a);
+      await f.settle(() => runOf(d) === 0);
+      expect([runOf(a), runOf(b), runOf(c), runOf(d)]).toEqual([0, 0, 0, 0]);
       expect(states([a, b, c, d])).toEqual(['closed', 'closed', 'closed', 'closed']);
     });
 
-    it('quorum 2: one sick process failing every call never opens the fleet; a second one does', async () => {
+    it('quorum 2: one sick process failing every call never opens the fleet; two processes do', async () => {
       const f = await start(2);
       const [sick] = breakers(1, { failureThreshold: 3 });
-      const [b, c] = breakers(2, { failureThreshold: 6 });
+      const [b, c] = breakers(2, { failureThreshold: 8 });
       await f.settle();
       // Its own threshold opens the sick process alone (its vote), never the others.
       for (let i = 0; i < 3; i++) await fail(sick);
       await f.settle(() => sick.state === 'open' && runOf(sick) === undefined);
       expect(sick.state).toBe('open');
       expect(states([b, c])).toEqual(['closed', 'closed']);
-      // Its run (two failures) waits for a second process; then the fleet counts, and a success ends it.
-      await fail(b);
-      await fail(b);
-      await f.settle(() => runOf(c) === 4);
-      expect(c.stats().fleet).toEqual({ calls: 4, failures: 4, slowCalls: 0, instances: 2 });
-      await succeed(c);
-      await f.settle(() => runOf(b) === 0);
-      expect(runOf(b)).toBe(0);
-      // Two processes failing: the fleet opens on their run.
-      for (const x of [b, c, c, b, c, b]) await fail(x);
+      expect(runOf(b)).toBeUndefined();
+      // Two processes failing: the fleet opens on their run, before either opens alone.
+      for (let i = 0; i < 6 && !(b.state === 'open' && c.state === 'open'); i++) {
+        await fail(b);
+        await fail(c);
+        await f.settle();
+      }
       await f.settle(() => b.state === 'open' && c.state === 'open');
       expect(states([b, c])).toEqual(['open', 'open']);
+      expect(Math.max(b.stats().consecutiveFailures, c.stats().consecutiveFailures)).toBeLessThan(8);
     });
 
     it('consecutive: a run with no report for an open period expires', async () => {
@@ -200,13 +211,14 @@ export function fleetCounting(label: string, makeFleet: FleetFactory): void {
       const before = reported();
       expect(before.every((n) => typeof n === 'number')).toBe(true);
       for (let i = 0; i < 50; i++) for (const b of bs) await b.execute(() => 'ok');
-      // One failure in 51 calls: no process has evidence, no window is near its threshold.
-      for (const b of bs) await fail(b);
-      for (const b of bs) await b.execute(() => 'ok');
+      await f.settle();
+      expect(reported()).toEqual(before);
+      // Rate mode: one failure in 51 calls is far from the threshold.
+      for (const b of bs.slice(2)) await fail(b);
       await f.settle();
       expect(reported()).toEqual(before);
       expect(bs[0].stats().fleet).toBeUndefined();
-      await fail(bs[0]);
+      // Consecutive mode: a first failure after 50 quiet calls counts at once.
       await fail(bs[0]);
       await f.settle(() => reported()[0] !== before[0]);
       expect(reported()).not.toEqual(before);

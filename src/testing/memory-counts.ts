@@ -37,8 +37,9 @@ const NONE: FleetCounts = { calls: 0, failures: 0, slowCalls: 0, instances: 0 };
 
 /**
  * @internal Counting across the fleet inside one process, as the Redis script does it: the
- * run of failures (consecutive mode), announced once it holds failures from two processes and
- * only then able to open (with failures counted since from `quorum` processes), and the live processes' windows summed (rate mode), decided on only
+ * run of failures (consecutive mode), announced once it is one short of the threshold with
+ * failures from two processes, and only then able to open (with failures counted since from two
+ * processes, or `quorum`), and the live processes' windows summed (rate mode), decided on only
  * once the fleet has been counting (the sum near a threshold) for a report period; each
  * expiring when no report renews it.
  */
@@ -75,7 +76,7 @@ export class MemoryCounts {
       run.expires = now + r.keepMs;
       if (!announced) return undefined;
       run.after.add(id);
-      return run.n >= r.threshold && run.after.size >= this.quorum ? 'failures' : undefined;
+      return run.n >= r.threshold && run.after.size >= Math.max(this.quorum, 2) ? 'failures' : undefined;
     };
     let open = add(r.lead);
     if (open === undefined && r.reset) {
@@ -87,7 +88,7 @@ export class MemoryCounts {
     const n = run?.n ?? 0;
     const instances = run?.by.size ?? 0;
     // A run that starts again from the failures after a success stays announced; one that ends is no longer.
-    const told = n > 0 && (announced || instances >= 2);
+    const told = n > 0 && (announced || (instances >= 2 && n >= r.threshold - 1));
     if (run !== undefined) run.announced = told;
     return { counts: { calls: n, failures: n, slowCalls: 0, instances }, counting: n > 0, changed: told !== announced, open };
   }

@@ -92,9 +92,10 @@ end
 
 local counts = nil
 -- Counting across the fleet. The run (consecutive mode): '#' its length, '#p' its processes, 'i:<instance>'
--- each process's failures in it, '#a' 1 once it is announced (it holds failures from two processes or more:
--- every process is told, and reports every outcome until it ends), '#q' the processes whose failures it counted
--- since, each marked 'a:<instance>'. Only an announced run opens the fleet, with failures since from quorum processes.
+-- each process's failures in it, '#a' 1 once it is announced (it is one failure short of the threshold, from two
+-- processes or more: every process is told, and reports every outcome until it ends), '#q' the processes whose
+-- failures it counted since, each marked 'a:<instance>'. Only an announced run opens the fleet, with failures
+-- since from two processes (or quorum, if more).
 -- The reports (rate mode): 'i:<instance>' = 'calls,failures,slow,expiry', '#' the server time the fleet started
 -- counting (their sum near a threshold: every process is told, and reports its window each period). The fleet
 -- decides on the sum only once it has been counting for a report period. Both expire; a transition deletes them.
@@ -117,7 +118,7 @@ local function runOp()
     if not announced then return end
     local q = tonumber(redis.call('HGET', runKey, '#q')) or 0
     if redis.call('HSETNX', runKey, 'a:' .. me, '1') == 1 then q = redis.call('HINCRBY', runKey, '#q', 1) end
-    if n >= threshold and q >= quorum then transition('open', now + ttl, attempt, 'failures') end
+    if n >= threshold and q >= math.max(quorum, 2) then transition('open', now + ttl, attempt, 'failures') end
   end
   add(lead)
   if reset == '1' and F.state == 'closed' then
@@ -128,7 +129,7 @@ local function runOp()
   local n = tonumber(redis.call('HGET', runKey, '#')) or 0
   local p = tonumber(redis.call('HGET', runKey, '#p')) or 0
   -- A run that starts again from the failures after a success stays announced; one that ends is no longer.
-  local told = n > 0 and (announced or p >= 2)
+  local told = n > 0 and (announced or (p >= 2 and n >= threshold - 1))
   if told then redis.call('HSET', runKey, '#a', '1') end
   local c = { n, n, 0, p, 0 }
   if n > 0 then c[5] = 1 end
