@@ -8,7 +8,7 @@ const COUNT_WINDOW_PERIOD_MS = 1000;
 /** Consecutive mode: the failures in a row a process must see before it reports them while the fleet counts no run. */
 export const EVIDENCE = 2;
 /** Consecutive mode: a failure after at least this many calls without one is evidence on its own (a surprise). */
-export const QUIET_CALLS = 100;
+export const QUIET_CALLS = 1000;
 /** Rate mode: a window at this share of a threshold or more is near it, and reports while the fleet counts nothing. */
 export const NEAR = 0.5;
 

@@ -11,7 +11,7 @@ import { flush } from '../helpers.js';
  * must open:
  *
  * - a process reports a failure only with local evidence (two in a row here, its run's
- *   failures sent together; one when `failureThreshold` is 2; or its first failure in 100
+ *   failures sent together; one when `failureThreshold` is 2; or its first failure in 1,000
  *   calls) or while it counts (told by the fleet, or its own last report joined the run); a
  *   success only while it counts; and told that the fleet counts, if it called since it was
  *   last told anything, it answers at once with its last outcome (a success, or its run's
@@ -88,8 +88,8 @@ class Reference {
     if (failed && this.local[i] >= this.threshold) return this.quorum === 1 && up ? 'fleet' : 'local';
     let add = 0;
     if (failed) {
-      // A failure after 100 calls without one (or the first ever) is evidence on its own.
-      const surprise = this.calls[i] - this.failedAt[i] > 100;
+      // A failure after 1,000 calls without one (or the first ever) is evidence on its own.
+      const surprise = this.calls[i] - this.failedAt[i] > 1000;
       this.failedAt[i] = this.calls[i];
       if (this.local[i] <= this.gathered[i]) this.gathered[i] = 0;
       if (!this.counting[i] && !surprise && this.local[i] < Math.min(2, this.threshold - 1)) return undefined;

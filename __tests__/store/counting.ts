@@ -44,7 +44,7 @@ export function fleetCounting(label: string, makeFleet: FleetFactory): void {
       const f = await start();
       const [a, b] = breakers(2);
       await f.settle();
-      // The first failure in 100 calls is evidence on its own; while the run lasts a's success is sent too.
+      // The first failure in 1,000 calls (here: the first ever) is evidence on its own; while the run lasts a's success is sent too.
       await fail(a);
       await f.settle(() => runOf(a) === 1);
       expect(a.stats().fleet).toEqual({ calls: 1, failures: 1, slowCalls: 0, instances: 1 });
@@ -79,7 +79,8 @@ export function fleetCounting(label: string, makeFleet: FleetFactory): void {
       expect(d.stats().fleet).toEqual({ calls: 4, failures: 4, slowCalls: 0, instances: 3 });
       // The threshold reached with failures since from one process: not yet; from two: every process opens.
       await fail(b);
-      await f.settle(() => runOf(d) === 5);
+      await f.settle(() => runOf(b) === 5);
+      expect(runOf(b)).toBe(5);
       expect(states(bs)).toEqual(['closed', 'closed', 'closed', 'closed']);
       await fail(c);
       await f.settle(() => states(bs).every((s) => s === 'open'));
@@ -218,7 +219,7 @@ export function fleetCounting(label: string, makeFleet: FleetFactory): void {
       await f.settle();
       expect(reported()).toEqual(before);
       expect(bs[0].stats().fleet).toBeUndefined();
-      // Consecutive mode: a first failure after 50 quiet calls counts at once.
+      // Consecutive mode: a first failure (the first ever) counts at once.
       await fail(bs[0]);
       await f.settle(() => reported()[0] !== before[0]);
       expect(reported()).not.toEqual(before);

@@ -150,3 +150,29 @@ it('rate mode, a count window: a report outlives an open period shorter than the
   // Alone each holds 1 call of the 3 needed; together 3 failures within a second and a half.
   expect(breakers.map((b) => b.state)).toEqual(['open', 'open', 'open']);
 });
+
+it('consecutive mode: a failure after 1,000 calls without one counts at once, after fewer it waits for a second', async () => {
+  const { store, breakers, settle } = fleetOf(2, { failureThreshold: 5 });
+  const [a] = breakers;
+  await settle();
+  const succeed = async (n: number) => {
+    for (let i = 0; i < n; i++) await a.execute(() => 'ok');
+    await settle();
+  };
+  // The first failure ever: sent; the success that follows too (the run is a's alone).
+  await fail(a);
+  await settle();
+  await succeed(1);
+  expect(store.stats().reported).toBe(2);
+  // A failure after 998 calls without one: no evidence.
+  await succeed(997);
+  await fail(a);
+  await settle();
+  expect(store.stats().reported).toBe(2);
+  // A failure after 1,000 calls without one: a surprise, sent at once.
+  await succeed(1000);
+  await fail(a);
+  await settle();
+  expect(store.stats().reported).toBe(3);
+  expect(a.stats().fleet).toEqual({ calls: 1, failures: 1, slowCalls: 0, instances: 1 });
+});
