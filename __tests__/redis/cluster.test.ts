@@ -65,10 +65,10 @@ describe('redisStore on a three-primary Redis Cluster', () => {
           attempt: 1,
           keepMs: 60_000,
         } as const;
-        await link.report?.(run);
         await other.report?.(run);
         await link.report?.(run);
         await other.report?.(run);
+        await link.report?.(run);
         await until(
           () => y.adopted.some((e) => e.remote && e.fleet.state === 'open' && e.fleet.reason === 'failures'),
           10_000,
