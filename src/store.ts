@@ -151,9 +151,10 @@ export interface StoreMember {
       }
     | undefined;
   /**
-   * Fleet counting: what the fleet has counted of this name, and whether it is counting
-   * failures now (a run or a failing window is going: the breaker then reports its
-   * successes and windows too). Optional: a breaker implements it, a store calls it.
+   * Fleet counting: what the fleet has counted of this name, and whether it wants every
+   * outcome from this breaker now (its run is counted, or the fleet counts the name: the
+   * breaker then reports its successes and windows too). Optional: a breaker implements it,
+   * a store calls it.
    */
   fleetCounts?(counts: FleetCounts, counting: boolean): void;
 }

@@ -103,8 +103,8 @@ export function linkOf(ctx: LinkContext, entry: Entry): StoreLink {
 /**
  * A breaker's count report: one script call on Redis's clock, with the runner's deadline,
  * never queued while Redis is unavailable (the breaker counts alone meanwhile). The counts go
- * to the breaker that reported; when the fleet starts or stops counting failures the script
- * tells every process on the channel.
+ * to the breaker that reported; when the fleet starts or stops counting a name (an announced
+ * run, a sum of windows near a threshold) the script tells every process on the channel.
  */
 function sendReport(ctx: LinkContext, entry: Entry, report: CountReport): Promise<void> {
   if (!entry.attached || !ctx.up()) return Promise.resolve();
