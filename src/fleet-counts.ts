@@ -98,7 +98,7 @@ export class FleetTally {
     return o.slowCallDurationMs !== undefined && w.slowCalls >= NEAR * o.slowCallRateThreshold * w.calls;
   }
 
-  /** The fleet told what it counts, and whether it is counting failures. */
+  /** The fleet told what it counts, and whether it wants every outcome of this breaker. */
   learn(counts: FleetCounts, counting: boolean): void {
     const b = this.b;
     // A run announced: a process that called since it was last told anything answers at once with its
