@@ -105,6 +105,8 @@ export type CountReport =
       readonly attempt: number;
       /** How long this report counts, in milliseconds (a time window's duration; a count window: the open period, at least two report periods). */
       readonly keepMs: number;
+      /** The report period (a time window's bucket, a count window: a second): the fleet decides only once it has counted this long. */
+      readonly periodMs: number;
     };
 
 /**
@@ -148,9 +150,10 @@ export interface StoreMember {
       }
     | undefined;
   /**
-   * Fleet counting: what the fleet has counted of this name, and whether it is counting
-   * failures now (a run or a failing window is going: the breaker then reports its
-   * successes and windows too). Optional: a breaker implements it, a store calls it.
+   * Fleet counting: what the fleet has counted of this name, and whether it wants every
+   * outcome from this breaker now (its run is counted, or the fleet counts the name: the
+   * breaker then reports its successes and windows too). Optional: a breaker implements it,
+   * a store calls it.
    */
   fleetCounts?(counts: FleetCounts, counting: boolean): void;
 }

@@ -19,23 +19,27 @@ import { flush } from '../helpers.js';
  *
  * The fleet's window is the sum of every live member's window *as last reported*: a member
  * reports its window's figures at most once per bucket period (a count window: once a second),
- * only after an outcome the fleet wants, and each report counts for one window (a count
+ * only after an outcome the fleet wants (its own window near a threshold: at half of it or
+ * more; or the fleet told it that it counts), and each report counts for one window (a count
  * window: one open period). When a member reports depends on what it last learnt from the
  * fleet, so the reference does not predict the reports: it watches them (a store wrapped
  * around the memoryStore) and checks each against what it knows independently:
  *
  * - every report holds the reporter's true window at that moment (the reference keeps each
- *   member's calls), at most one per bucket period, and none from a member that never failed,
- *   never made a slow call and was never told the fleet is counting (a healthy fleet is silent);
- * - the fleet opens by counts exactly when the reports the store received (not during an
- *   outage), that have not expired, sum to `minimumCalls` or more at or over a threshold,
- *   failures (slow calls) coming from `quorum` members: never otherwise (no false opening,
- *   after outages and departures too: fleet-counts.md 1, 5, 6), and then every member follows
- *   it (remote, reason `failureRate` or `slowCallRate`);
+ *   member's calls), at most one per bucket period, and none from a member whose window was
+ *   never near a threshold and that was never told the fleet is counting (a fleet at a
+ *   background far from its thresholds is silent);
+ * - the fleet counts (tells every member) while the reports it received (not during an
+ *   outage), unexpired, sum near a threshold, and stops when they no longer do; it opens by
+ *   counts exactly when a report makes that sum reach `minimumCalls` or more at or over a
+ *   threshold, failures (slow calls) coming from `quorum` members, after it has been counting
+ *   for a bucket period: never otherwise (no false opening, after outages and departures
+ *   too: fleet-counts.md 1, 5, 6), and then every member follows it (remote, reason
+ *   `failureRate` or `slowCallRate`);
  * - a member whose own window trips opens at once (the fleet with it under quorum 1; alone
  *   under quorum 2 or more, or during an outage);
  * - `stats().fleet` of every member is the summed reports as it last learnt them: the
- *   reporter after each report, everyone when the fleet starts or stops counting failures.
+ *   reporter after each report, everyone when the fleet starts or stops counting.
  *
  * The reports lag the true windows, so the summed true windows bound the fleet's decision
  * only within that lag, and that is what is asserted of them. A member reports at most once a
@@ -48,7 +52,7 @@ import { flush } from '../helpers.js';
  * each calling once or more per bucket period, spread over it: once the summed true windows
  * of the live members, as the next period starts (a time window's oldest slice gone), reach
  * `minimumCalls` and the threshold with `quorum` contributors, the fleet must be open within
- * one more bucket period.
+ * two more bucket periods (one to start counting, one counted).
  */
 
 type Action =
@@ -154,9 +158,10 @@ class Reference {
   readonly reports = new Map<number, Report>();
   /** What each member last learnt of the fleet's counts. */
   readonly known: (Figures & { instances: number })[] = [];
-  readonly everFailed = new Array<boolean>(N).fill(false);
+  readonly everNear = new Array<boolean>(N).fill(false);
   readonly toldCounting = new Array<boolean>(N).fill(false);
-  private counting = false;
+  /** Since when the fleet counts, if it does. */
+  private since: number | undefined = undefined;
   readonly periods = new Map<number, number>();
 
   constructor(private readonly config: Config) {
@@ -200,15 +205,27 @@ class Reference {
     return { sum, failingBy, slowBy };
   }
 
+  /** Whether figures are near a threshold: at half of it or more. */
+  near(f: Figures): boolean {
+    if (f.calls === 0) return false;
+    const { failureRateThreshold, slow } = this.config;
+    return f.failures >= 0.5 * failureRateThreshold * f.calls || (slow !== undefined && f.slowCalls >= 0.5 * slow * f.calls);
+  }
+
   /** A report the store received from `i` at `now`: whether the fleet opens on it. */
   received(i: number, figures: Figures, now: number): 'failureRate' | 'slowCallRate' | undefined {
+    // The reports expire together with the last of them, and the count with them.
+    if (![...this.reports.values()].some((r) => r.expires > now)) this.since = undefined;
     this.reports.set(i, { ...figures, expires: now + this.keepMs });
     const { sum, failingBy, slowBy } = this.summed(now);
-    const open = trips(this.config, sum, this.config.minimumCalls, this.config.quorum, failingBy, slowBy);
-    if (open !== undefined) return open;
-    const counting = sum.failures > 0 || sum.slowCalls > 0;
-    const everyone = counting !== this.counting;
-    this.counting = counting;
+    if (this.since !== undefined && now - this.since >= this.step) {
+      const open = trips(this.config, sum, this.config.minimumCalls, this.config.quorum, failingBy, slowBy);
+      if (open !== undefined) return open;
+    }
+    const counting = this.near(sum);
+    const everyone = counting !== (this.since !== undefined);
+    if (!counting) this.since = undefined;
+    else this.since ??= now;
     for (let j = 0; j < N; j++) {
       if (j !== i && !everyone) continue;
       this.known[j] = sum;
@@ -295,8 +312,8 @@ test('a fleet counting its windows together opens on the sum of what its members
         const now = clock.now();
         const isSlow = slowCall && slow !== undefined;
         ref.windows[i].record({ at: now, failed, slow: isSlow });
-        ref.everFailed[i] ||= failed || isSlow;
         const own = ref.windows[i].at(now);
+        ref.everNear[i] ||= ref.near(own);
 
         // The member's own window trips it at once, and then it reports nothing.
         const alone = trips(config, own, ref.ownMinimum);
@@ -316,8 +333,8 @@ test('a fleet counting its windows together opens on the sum of what its members
         for (const r of reports) {
           expect(r.who).toBe(i);
           expect(r.report.kind).toBe('window');
-          // A healthy member is silent.
-          expect(ref.everFailed[i] || ref.toldCounting[i]).toBe(true);
+          // A member far from the thresholds is silent.
+          expect(ref.everNear[i] || ref.toldCounting[i]).toBe(true);
           // At most one report per bucket period.
           const period = Math.floor(r.at / ref.step);
           expect(ref.periods.get(i)).not.toBe(period);
@@ -361,16 +378,16 @@ test('a fleet counting its windows together opens on the sum of what its members
       clock.advance(Math.max(ref.keepMs, ref.step) + 1);
       const live = [...Array(N).keys()].filter((i) => !gone.has(i));
       const spread = Math.floor(ref.step / (live.length + 1));
-      const rounds = ('size' in config.window ? config.window.size : config.window.buckets) + 2;
-      let mustOpen = false;
+      const rounds = ('size' in config.window ? config.window.size : config.window.buckets) + 3;
+      let mustOpenBy = Number.POSITIVE_INFINITY;
       for (let round = 0; round < rounds; round++) {
         const start = (Math.floor(clock.now() / ref.step) + 1) * ref.step;
         for (const [j, i] of live.entries()) {
           clock.advance(start + j * spread - clock.now());
           for (let k = 0; k < deathCalls; k++) if (await call(i, true, false)) return;
         }
-        // One bucket period ago the summed true windows made the fleet open: it must be open by now.
-        expect(mustOpen).toBe(false);
+        // Two bucket periods ago the summed true windows made the fleet open: it must be open by now.
+        expect(round).toBeLessThan(mustOpenBy);
         // The live members' windows as the next period starts (a time window has lost its oldest slice).
         const next = start + ref.step;
         const sum = { calls: 0, failures: 0, slowCalls: 0 };
@@ -381,7 +398,9 @@ test('a fleet counting its windows together opens on the sum of what its members
           sum.failures += w.failures;
           if (w.failures > 0) failingBy++;
         }
-        mustOpen = trips(config, sum, config.minimumCalls, quorum, failingBy, 0) !== undefined;
+        if (trips(config, sum, config.minimumCalls, quorum, failingBy, 0) !== undefined) {
+          mustOpenBy = Math.min(mustOpenBy, round + 2);
+        }
       }
       ended.closed++;
     }),

@@ -51,12 +51,13 @@ describe('redisStore on a three-primary Redis Cluster', () => {
         const x = new TestMember(name);
         const y = new TestMember(name);
         const link = a.attach(x);
-        b.attach(y);
+        const other = b.attach(y);
         await until(() => x.adopted.length > 0 && y.adopted.length > 0, 10_000, 'first sync');
-        // Counting across the fleet: a run of failures that reaches its threshold opens the fleet in the name's slot.
+        // Counting across the fleet: a run of failures from two processes (announced), that then reaches its
+        // threshold with failures since from both, opens the fleet in the name's slot.
         const run = {
           kind: 'run',
-          lead: 2,
+          lead: 1,
           reset: false,
           tail: 0,
           threshold: 2,
@@ -64,6 +65,9 @@ describe('redisStore on a three-primary Redis Cluster', () => {
           attempt: 1,
           keepMs: 60_000,
         } as const;
+        await other.report?.(run);
+        await link.report?.(run);
+        await other.report?.(run);
         await link.report?.(run);
         await until(
           () => y.adopted.some((e) => e.remote && e.fleet.state === 'open' && e.fleet.reason === 'failures'),
@@ -82,7 +86,7 @@ describe('redisStore on a three-primary Redis Cluster', () => {
         );
         expect(await link.lease(1000)).toBe(false);
       }
-      expect(a.stats()).toMatchObject({ available: true, errors: 0, leasesRefused: names.length, reported: names.length });
+      expect(a.stats()).toMatchObject({ available: true, errors: 0, leasesRefused: names.length, reported: 2 * names.length });
       // Each name reached b by a message, or by the resynchronization that follows b's subscription.
       expect(b.stats().applied).toBeGreaterThan(0);
     },

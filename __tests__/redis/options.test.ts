@@ -132,24 +132,27 @@ describe('redis protocol', () => {
 
   test('count messages, replies and arguments are validated strictly', () => {
     const counts = { calls: 3, failures: 3, slowCalls: 0, instances: 2 };
-    expect(parseCountMessage('{"v":1,"n":"svc","k":[3,3,0,2]}')).toEqual({ name: 'svc', counts });
+    expect(parseCountMessage('{"v":1,"n":"svc","k":[3,3,0,2,1]}')).toEqual({ name: 'svc', counts, counting: true });
+    expect(parseCountMessage('{"v":1,"n":"svc","k":[3,3,0,2,0]}')).toEqual({ name: 'svc', counts, counting: false });
     for (const bad of [
-      '{"v":2,"n":"svc","k":[3,3,0,2]}',
-      '{"v":1,"n":5,"k":[3,3,0,2]}',
-      '{"v":1,"n":"svc","k":[3,3,0]}',
-      '{"v":1,"n":"svc","k":[3,-1,0,2]}',
-      '{"v":1,"n":"svc","k":[3,1.5,0,2]}',
-      '{"v":1,"n":"svc","k":"3,3,0,2"}',
-      '{"v":1,"n":"svc","k":[3,3,0,2]',
+      '{"v":2,"n":"svc","k":[3,3,0,2,1]}',
+      '{"v":1,"n":5,"k":[3,3,0,2,1]}',
+      '{"v":1,"n":"svc","k":[3,3,0,2]}',
+      '{"v":1,"n":"svc","k":[3,3,0,2,2]}',
+      '{"v":1,"n":"svc","k":[3,-1,0,2,1]}',
+      '{"v":1,"n":"svc","k":[3,1.5,0,2,1]}',
+      '{"v":1,"n":"svc","k":"3,3,0,2,1"}',
+      '{"v":1,"n":"svc","k":[3,3,0,2,1]',
       'null',
       42,
     ]) {
       expect(parseCountMessage(bad)).toBeUndefined();
     }
     const record = ['closed', '0', '0', '1', '', '', 0, '1000'];
-    expect(parseCountReply([...record, '3', '3', '0', '2']).counts).toEqual(counts);
+    expect(parseCountReply([...record, '3', '3', '0', '2', '1'])).toMatchObject({ counts, counting: true });
     expect(() => parseCountReply(record)).toThrow(TypeError);
-    expect(() => parseCountReply([...record, '3', 'x', '0', '2'])).toThrow(TypeError);
+    expect(() => parseCountReply([...record, '3', '3', '0', '2'])).toThrow(TypeError);
+    expect(() => parseCountReply([...record, '3', 'x', '0', '2', '0'])).toThrow(TypeError);
     const run = {
       kind: 'run',
       lead: 2,
@@ -172,8 +175,9 @@ describe('redis protocol', () => {
       retryAfterMs: Number.NaN,
       attempt: Number.NaN,
       keepMs: 10_000,
+      periodMs: 1000,
     } as const;
-    expect(countArgs(window, 1)).toEqual(['window', ['10', '5', '0', '10000', '20', '0.5', '2', '1', '1', '1']]);
+    expect(countArgs(window, 1)).toEqual(['window', ['10', '5', '0', '10000', '20', '0.5', '2', '1', '1', '1', '1000']]);
   });
 
   test('messages are validated strictly', () => {

@@ -23,7 +23,7 @@ it('outcomes made while a report is in flight go together in the next one, in th
   const { store, breakers, settle } = fleetOf(2, { failureThreshold: 5 });
   const [a] = breakers;
   await settle();
-  // Failure, success, failure: the first is sent at once, the other two wait for its answer.
+  // A first failure (evidence, sent at once), then a success and a failure wait for the answer.
   await Promise.all([fail(a), a.execute(() => 'ok'), fail(a)]);
   await settle();
   expect(a.stats().fleet).toEqual({ calls: 1, failures: 1, slowCalls: 0, instances: 1 });
@@ -83,7 +83,9 @@ it('a store outage drops reports: each breaker counts alone, and nothing stale o
   await fail(b);
   await settle();
   expect([a.state, b.state]).toEqual(['closed', 'closed']);
+  // b's first failure (sent during the outage) was dropped, a's too; the fleet counts from b's next.
   expect(b.stats().fleet).toEqual({ calls: 1, failures: 1, slowCalls: 0, instances: 1 });
+  expect(store.stats().reported).toBe(1);
 });
 
 it('quorum 2 in rate mode: failures from one process alone never open the fleet', async () => {
@@ -140,10 +142,37 @@ it('rate mode, a count window: a report outlives an open period shorter than the
   });
   await settle();
   for (const b of breakers) {
-    if (b !== breakers[0]) clock.advance(300);
+    // The fleet counts from the first report and decides a report period (a second) later.
+    if (b !== breakers[0]) clock.advance(500);
     await fail(b);
     await settle();
   }
-  // Alone each holds 1 call of the 3 needed; together 3 failures within a second.
+  // Alone each holds 1 call of the 3 needed; together 3 failures within a second and a half.
   expect(breakers.map((b) => b.state)).toEqual(['open', 'open', 'open']);
+});
+
+it('consecutive mode: a failure after 1,000 calls without one counts at once, after fewer it waits for a second', async () => {
+  const { store, breakers, settle } = fleetOf(2, { failureThreshold: 5 });
+  const [a] = breakers;
+  await settle();
+  const succeed = async (n: number) => {
+    for (let i = 0; i < n; i++) await a.execute(() => 'ok');
+    await settle();
+  };
+  // The first failure ever: sent; the success that follows too (the run is a's alone).
+  await fail(a);
+  await settle();
+  await succeed(1);
+  expect(store.stats().reported).toBe(2);
+  // A failure after 998 calls without one: no evidence.
+  await succeed(997);
+  await fail(a);
+  await settle();
+  expect(store.stats().reported).toBe(2);
+  // A failure after 1,000 calls without one: a surprise, sent at once.
+  await succeed(1000);
+  await fail(a);
+  await settle();
+  expect(store.stats().reported).toBe(3);
+  expect(a.stats().fleet).toEqual({ calls: 1, failures: 1, slowCalls: 0, instances: 1 });
 });

@@ -14,6 +14,8 @@ export interface Entry {
   /** Ids of the leases this member holds, oldest first. */
   readonly leases: string[];
   attached: boolean;
+  /** Whether this member sent a count report: the store withdraws its figures on close. */
+  reported?: boolean;
 }
 
 /** What a breaker's link uses of its store. */
@@ -101,16 +103,17 @@ export function linkOf(ctx: LinkContext, entry: Entry): StoreLink {
 /**
  * A breaker's count report: one script call on Redis's clock, with the runner's deadline,
  * never queued while Redis is unavailable (the breaker counts alone meanwhile). The counts go
- * to the breaker that reported; when the fleet starts or stops counting failures the script
- * tells every process on the channel.
+ * to the breaker that reported; when the fleet starts or stops counting a name (an announced
+ * run, a sum of windows near a threshold) the script tells every process on the channel.
  */
 function sendReport(ctx: LinkContext, entry: Entry, report: CountReport): Promise<void> {
   if (!entry.attached || !ctx.up()) return Promise.resolve();
   const [op, args] = countArgs(report, ctx.quorum);
   ctx.counts.reported = (ctx.counts.reported as number) + 1;
+  entry.reported = true;
   const task = ctx.runner.run(entry.keys, entry.name, op, args, parseCountReply).then(
     (reply) => {
-      if (reply.fleet.state === 'closed') tell(entry.member, reply.counts);
+      if (reply.fleet.state === 'closed') tell(entry.member, reply);
       ctx.answer(entry, reply.fleet);
       if (reply.fleet.state !== 'closed') ctx.index(entry.name, reply.fleet);
     },
@@ -118,4 +121,15 @@ function sendReport(ctx: LinkContext, entry: Entry, report: CountReport): Promis
   );
   ctx.track(task);
   return task;
+}
+
+/**
+ * On close: withdraws this instance's share of every run and its window reports, one script
+ * per name it reported for (an instance that leaves no longer counts, and its failures cannot
+ * combine with others' after it has gone). Never rejects; what Redis does not get expires.
+ */
+export async function withdrawCounts(runner: Runner, entries: readonly Entry[]): Promise<void> {
+  const names = new Map<string, Entry>();
+  for (const entry of entries) if (entry.reported === true) names.set(entry.name, entry);
+  await Promise.allSettled([...names.values()].map((entry) => runner.run(entry.keys, entry.name, 'withdraw', [])));
 }

@@ -14,7 +14,8 @@ import { createHash } from 'node:crypto';
  * The reply is the record after the operation: state, epoch, retryAfterMs, attempt, instance,
  * reason, granted (lease only), and the server's time in ms; the counting operations (`run`,
  * `window`, with two more keys: the run hash and the reports hash) add the fleet's counts:
- * calls, failures, slow calls, instances. Numbers that may exceed 14
+ * calls, failures, slow calls, instances, and 1 while the fleet wants every outcome of the name
+ * from the process (0 otherwise). Numbers that may exceed 14
  * digits travel as strings (Lua formats numbers with 14 significant digits).
  *
  * The index hash lists the names whose fleet state is not closed (name -> epoch), so that a
@@ -90,48 +91,61 @@ local function trip(reason, ttl, attempt, quorum)
 end
 
 local counts = nil
--- Counting across the fleet. The run (consecutive mode): '#' its length, '#p' its processes,
--- 'i:<instance>' each process's failures in it; the reports (rate mode): 'i:<instance>' = 'calls,failures,slow,expiry',
--- '#' 1 while their sum holds failures or slow calls. Both expire; a transition deletes them. When the fleet
--- starts or stops counting failures, every process is told on the channel.
+-- Counting across the fleet. The run (consecutive mode): '#' its length, '#p' its processes, 'i:<instance>'
+-- each process's failures in it, '#a' 1 once it is announced (it is one failure short of the threshold, from two
+-- processes or more: every process is told, and reports every outcome until it ends), '#q' the processes whose
+-- failures it counted since, each marked 'a:<instance>'. Only an announced run opens the fleet, with failures
+-- since from two processes (or quorum, if more).
+-- The reports (rate mode): 'i:<instance>' = 'calls,failures,slow,expiry', '#' the server time the fleet started
+-- counting (their sum near a threshold: every process is told, and reports its window each period). The fleet
+-- decides on the sum only once it has been counting for a report period. Both expire; a transition deletes them.
+-- A count reply and message hold calls, failures, slow calls, instances and 1 while the fleet wants every outcome.
 local function countMessage(c)
   redis.call('PUBLISH', channel, '{"v":1,"n":' .. cjson.encode(name) .. ',"k":[' .. num(c[1]) .. ',' .. num(c[2]) ..
-    ',' .. num(c[3]) .. ',' .. num(c[4]) .. ']}')
+    ',' .. num(c[3]) .. ',' .. num(c[4]) .. ',' .. num(c[5]) .. ']}')
 end
+local NONE = { 0, 0, 0, 0, 0 }
 local function runOp()
   local lead, reset, tail, threshold = tonumber(ARGV[6]), ARGV[7], tonumber(ARGV[8]), tonumber(ARGV[9])
   local ttl, attempt, quorum, keep = tonumber(ARGV[10]), tonumber(ARGV[11]), tonumber(ARGV[12]), tonumber(ARGV[13])
-  local before = tonumber(redis.call('HGET', runKey, '#')) or 0
+  local announced = redis.call('HGET', runKey, '#a') == '1'
   local function add(k)
     if k <= 0 or F.state ~= 'closed' then return end
     local n = redis.call('HINCRBY', runKey, '#', k)
     local p = tonumber(redis.call('HGET', runKey, '#p')) or 0
     if redis.call('HINCRBY', runKey, 'i:' .. me, k) == k then p = redis.call('HINCRBY', runKey, '#p', 1) end
     redis.call('PEXPIRE', runKey, math.max(keep, 1))
-    if n >= threshold and p >= quorum then
-      transition('open', now + ttl, attempt, 'failures')
-    end
+    if not announced then return end
+    local q = tonumber(redis.call('HGET', runKey, '#q')) or 0
+    if redis.call('HSETNX', runKey, 'a:' .. me, '1') == 1 then q = redis.call('HINCRBY', runKey, '#q', 1) end
+    if n >= threshold and q >= math.max(quorum, 2) then transition('open', now + ttl, attempt, 'failures') end
   end
   add(lead)
   if reset == '1' and F.state == 'closed' then
     redis.call('DEL', runKey)
     add(tail)
   end
-  if F.state ~= 'closed' then return { 0, 0, 0, 0 } end
+  if F.state ~= 'closed' then return NONE end
   local n = tonumber(redis.call('HGET', runKey, '#')) or 0
-  local c = { n, n, 0, tonumber(redis.call('HGET', runKey, '#p')) or 0 }
-  if (before > 0) ~= (n > 0) then countMessage(c) end
+  local p = tonumber(redis.call('HGET', runKey, '#p')) or 0
+  -- A run that starts again from the failures after a success stays announced; one that ends is no longer.
+  local told = n > 0 and (announced or (p >= 2 and n >= threshold - 1))
+  if told then redis.call('HSET', runKey, '#a', '1') end
+  local c = { n, n, 0, p, 0 }
+  if n > 0 then c[5] = 1 end
+  if told ~= announced then countMessage(c) end
   return c
 end
+local NEAR = 0.5
 local function windowOp()
   local calls, failures, slow, keep = tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9])
   local minimum, fRate, sRate = tonumber(ARGV[10]), tonumber(ARGV[11]), tonumber(ARGV[12])
-  local ttl, attempt, quorum = tonumber(ARGV[13]), tonumber(ARGV[14]), tonumber(ARGV[15])
+  local ttl, attempt, quorum, period = tonumber(ARGV[13]), tonumber(ARGV[14]), tonumber(ARGV[15]), tonumber(ARGV[16])
   redis.call('HSET', reports, 'i:' .. me, num(calls) .. ',' .. num(failures) .. ',' .. num(slow) .. ',' .. num(now + keep))
   local all = redis.call('HGETALL', reports)
-  local C, Fs, S, P, PF, PS, last, was = 0, 0, 0, 0, 0, 0, now + 1, 0
+  local C, Fs, S, P, PF, PS, last, since = 0, 0, 0, 0, 0, 0, now + 1, 0
   for i = 1, #all, 2 do
-    if all[i] == '#' then was = tonumber(all[i + 1]) or 0
+    if all[i] == '#' then since = tonumber(all[i + 1]) or 0
     else
       local c, f, sl, e = string.match(all[i + 1], '^(%d+),(%d+),(%d+),(%d+)$')
       e = tonumber(e)
@@ -145,23 +159,40 @@ local function windowOp()
     end
   end
   redis.call('PEXPIRE', reports, last - now)
-  if C > 0 and C >= minimum then
+  if since > 0 and now - since >= period and C > 0 and C >= minimum then
     if Fs / C >= fRate and PF >= quorum then transition('open', now + ttl, attempt, 'failureRate')
     elseif sRate <= 1 and S / C >= sRate and PS >= quorum then transition('open', now + ttl, attempt, 'slowCallRate') end
   end
-  if F.state ~= 'closed' then return { 0, 0, 0, 0 } end
-  local c = { C, Fs, S, P }
-  local counting = 0
-  if Fs > 0 or S > 0 then counting = 1 end
-  if counting ~= was then
-    redis.call('HSET', reports, '#', counting)
+  if F.state ~= 'closed' then return NONE end
+  local near = C > 0 and (Fs >= NEAR * fRate * C or (sRate <= 1 and S >= NEAR * sRate * C))
+  local c = { C, Fs, S, P, 0 }
+  if near then c[5] = 1 end
+  if near and since == 0 then
+    redis.call('HSET', reports, '#', num(now))
+    countMessage(c)
+  elseif not near and since > 0 then
+    redis.call('HDEL', reports, '#')
     countMessage(c)
   end
   return c
 end
+-- An instance that leaves takes its share of the run and its window report with it.
+local function withdrawOp()
+  local share = tonumber(redis.call('HGET', runKey, 'i:' .. me)) or 0
+  if share > 0 then
+    redis.call('HDEL', runKey, 'i:' .. me)
+    redis.call('HINCRBY', runKey, '#p', -1)
+    if redis.call('HINCRBY', runKey, '#', -share) <= 0 then
+      local announced = redis.call('HGET', runKey, '#a') == '1'
+      redis.call('DEL', runKey)
+      if announced then countMessage(NONE) end
+    end
+  end
+  redis.call('HDEL', reports, 'i:' .. me)
+end
 local function countOp()
   -- Only a closed fleet counts; a name's counts start again with each transition.
-  if F.state ~= 'closed' then return { 0, 0, 0, 0 } end
+  if F.state ~= 'closed' then return NONE end
   if op == 'run' then return runOp() end
   return windowOp()
 end
@@ -197,6 +228,8 @@ elseif op == 'done' then
   end
 elseif op == 'run' or op == 'window' then
   counts = countOp()
+elseif op == 'withdraw' then
+  withdrawOp()
 elseif op == 'restore' then
   local epoch, state, reason, ttl, attempt = tonumber(ARGV[6]), ARGV[7], ARGV[8], tonumber(ARGV[9]), tonumber(ARGV[10])
   if F.epoch < epoch then
@@ -210,7 +243,7 @@ local left = 0
 if F.state == 'open' then left = math.max(F.untilMs - now, 0) end
 local reply = { F.state, num(F.epoch), num(left), num(F.attempt), F.instance, F.reason, granted, num(now) }
 if counts then
-  for i = 1, 4 do reply[8 + i] = num(counts[i]) end
+  for i = 1, 5 do reply[8 + i] = num(counts[i]) end
 end
 return reply
 `;

@@ -128,7 +128,7 @@ export const asNumber = (x: unknown): unknown => (typeof x === 'string' && /^\d{
 
 /** Parses the script's reply; throws on anything else (it then counts as a store error). */
 export function parseReply(reply: unknown): Reply {
-  if (Array.isArray(reply) && (reply.length === 8 || reply.length === 12)) {
+  if (Array.isArray(reply) && (reply.length === 8 || reply.length === 13)) {
     const [state, epoch, left, attempt, instance, reason, granted, now] = reply as unknown[];
     const fleet = fleetOf(state, asNumber(epoch), asNumber(left), asNumber(attempt), instance, reason);
     const time = asNumber(now);

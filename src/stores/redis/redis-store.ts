@@ -4,7 +4,7 @@ import { parseCountMessage, tell } from './counts.js';
 import { StoreHandlers } from './handlers.js';
 import { KnownStates } from './known.js';
 import { limiter } from './limiter.js';
-import { type Entry, type LinkContext, linkOf } from './link.js';
+import { type Entry, type LinkContext, linkOf, withdrawCounts } from './link.js';
 import { type RedisStoreOptions, resolveOptions } from './options.js';
 import { channelOf, keysOf, parseMessage, transitionArgs, wireName } from './protocol.js';
 import { Runner } from './runner.js';
@@ -274,7 +274,7 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
     if (closed) return;
     const told = parseCountMessage(message);
     if (told !== undefined) {
-      for (const entry of byName.get(told.name) ?? []) tell(entry.member, told.counts);
+      for (const entry of byName.get(told.name) ?? []) tell(entry.member, told);
       return;
     }
     const announcement = parseMessage(message);
@@ -315,6 +315,7 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
       let error: unknown;
       try {
         error = await deliver();
+        if (phase === 'up') await withdrawCounts(runner, entries());
       } finally {
         closed = true;
         clearInterval(retryTimer);
