@@ -21,6 +21,8 @@ export interface Gate extends Counter {
  * would-be probe comes back with its `lease` pending: not yet let through.
  */
 export function enter(g: Gate): Probe | undefined | typeof REFUSED {
+  // A store without a subscription refreshes a called breaker's view of the fleet.
+  g.fleet?.called();
   const current = g.s;
   const kind = current.kind;
   if (kind === 'closed' || kind === 'disabled') return admitted(g, undefined);

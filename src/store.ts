@@ -185,6 +185,12 @@ export interface StoreLink {
   /** Stops following the fleet. */
   detach(): void;
   /**
+   * Optional: told of every call the breaker admits or turns away, so that a store without a
+   * subscription can refresh the breaker's view of the fleet while it is used (an idle
+   * breaker is never refreshed). Runs on the call path: it must be cheap and never throw.
+   */
+  readonly called?: (() => void) | undefined;
+  /**
    * Present when the store counts failures across the fleet (`counting: 'fleet'`): sends a
    * breaker's counts. Resolves once the store answered or gave up; never rejects. While the
    * store is unavailable nothing is sent (the breaker counts alone meanwhile).

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { CloseReason, OpenReason } from '../../events.js';
 import type { FleetState, Transition } from '../../store.js';
+import { sha256 } from './sha256.js';
 
 /** The longest name a message carries as it is (UTF-16 units); longer names travel as a digest ({@link wireName}). */
 export const MAX_NAME_LENGTH = 16_384;
@@ -38,8 +38,7 @@ export function encodeName(name: string): string {
  * The name of a breaker in keys, messages and the index: the name itself, or for a name
  * longer than {@link MAX_NAME_LENGTH} `#` and its SHA-256, so that messages stay small.
  */
-export const wireName = (name: string): string =>
-  name.length <= MAX_NAME_LENGTH ? name : `#${createHash('sha256').update(name).digest('hex')}`;
+export const wireName = (name: string): string => (name.length <= MAX_NAME_LENGTH ? name : `#${sha256(name)}`);
 
 /**
  * The record, votes and leases keys of one wire name, then the run and reports of counting
