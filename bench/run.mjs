@@ -9,7 +9,7 @@ import { cpus, totalmem } from 'node:os';
 import { measureParts, measureSizes } from '../scripts/check-size.mjs';
 import { writeReport } from './report.mjs';
 
-const GROUPS = ['closed', 'open', 'failing', 'heap', 'http', 'fastify', 'axios', 'metrics', 'size', 'fleet'];
+const GROUPS = ['closed', 'open', 'failing', 'heap', 'http', 'fastify', 'axios', 'metrics', 'size', 'fleet', 'upstash'];
 
 function selectedGroups() {
   const args = process.argv.slice(2);
