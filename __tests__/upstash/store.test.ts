@@ -204,3 +204,38 @@ describe('cold starts during an outage of the dependency', () => {
     expect(reached).toBeLessThanOrEqual(15);
   });
 });
+
+describe('clients and names', () => {
+  it('a client without its own requester (only eval and evalsha, deserializing replies) works, with any instance id', async () => {
+    const prefix = fresh();
+    const inner = bridge.client();
+    // What the store may be handed: a client exposing the public commands only (they JSON-parse replies).
+    const bare = { eval: inner.eval.bind(inner), evalsha: inner.evalsha.bind(inner) };
+    const a = upstashStore({ client: bare as never, prefix, instanceId: '123' });
+    const b = upstashStore({ client: bridge.client(), prefix, instanceId: 'true' });
+    const long = 'x'.repeat(20_000);
+    const one = createBreaker({ name: long, store: a, failureThreshold: 1 });
+    await one.execute(fail).catch(() => undefined);
+    await a.flush();
+    expect(a.stats()).toMatchObject({ errors: 0, published: 1 });
+    await b.ready();
+    const two = createBreaker({ name: long, store: b });
+    expect(two.state).toBe('open');
+    const seen: unknown[] = [];
+    two.on('stateChange', (e) => seen.push(e));
+    two.close();
+    await b.flush();
+    await until(
+      async () => {
+        await one.execute(() => 1).catch(() => undefined);
+        await sleep(20);
+        return one.state === 'closed';
+      },
+      5000,
+      'the bare client to follow',
+    );
+    expect(a.stats().errors).toBe(0);
+    await a.close();
+    await b.close();
+  });
+});

@@ -131,8 +131,9 @@ export function parseReply(reply: unknown): Reply {
     const [state, epoch, left, attempt, instance, reason, granted, now] = reply as unknown[];
     const fleet = fleetOf(state, asNumber(epoch), asNumber(left), asNumber(attempt), instance, reason);
     const time = asNumber(now);
-    if (fleet && (granted === 0 || granted === 1) && typeof time === 'number')
-      return { fleet, granted: granted === 1, now: time };
+    // A client that deserializes replies may hand the integer back as text.
+    const lease = asNumber(granted);
+    if (fleet && (lease === 0 || lease === 1) && typeof time === 'number') return { fleet, granted: lease === 1, now: time };
   }
   throw new TypeError('tripswitch/redis: unexpected script reply');
 }

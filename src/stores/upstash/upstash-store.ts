@@ -9,7 +9,7 @@ import { Runner } from '../redis/runner.js';
 import { undelivered } from '../redis/undelivered.js';
 import { cleanError } from './errors.js';
 import { resolveOptions, type UpstashStoreOptions } from './options.js';
-import { calledHook, type Paced, reportSlot } from './refresh.js';
+import { calledHook, dueAfter, type Paced, reportSlot, stopAll, type Timers } from './refresh.js';
 import { restTransport, tokenOf } from './transport.js';
 import type { UpstashStore } from './types.js';
 
@@ -51,6 +51,7 @@ export function upstashStore(options: UpstashStoreOptions): UpstashStore {
   const known = new KnownStates(() => performance.now());
   const limited = limiter(CONCURRENCY);
   const inflight = new Set<Promise<unknown>>();
+  const timers: Timers = new Map();
   let up = true;
   let lastError: Error | undefined;
   let closed = false;
@@ -61,18 +62,22 @@ export function upstashStore(options: UpstashStoreOptions): UpstashStore {
   /** When `ready()` last loaded the fleet (monotonic ms): breakers attached then start fresh. */
   let loadedAt: number | undefined;
 
-  /** Keeps a background task for `flush()`, and alive past the response through `waitUntil`. */
+  /** Hands a promise that never rejects to `waitUntil`, which keeps it alive past the response. */
+  const keepAlive = (task: Promise<unknown>): void => {
+    try {
+      waitUntil?.(task);
+    } catch {
+      // A platform refusing the promise (outside a request) leaves it running.
+    }
+  };
+  /** Keeps a background task for `flush()`, and alive past the response. */
   const track = (task: Promise<unknown>): void => {
     const settled: Promise<unknown> = task.then(
       () => inflight.delete(settled),
       () => inflight.delete(settled),
     );
     inflight.add(settled);
-    try {
-      waitUntil?.(settled);
-    } catch {
-      // A platform refusing the promise (outside a request) leaves it running.
-    }
+    keepAlive(settled);
   };
 
   const fail = (error: unknown) => {
@@ -180,6 +185,7 @@ export function upstashStore(options: UpstashStoreOptions): UpstashStore {
   const refresh = (entry: Member) => {
     if (closed || !entry.attached) return;
     track(up ? limited(() => read(entry)).catch(fail) : recover());
+    keepAlive(dueAfter(entry, refreshMs, timers));
   };
 
   const context: LinkContext = {
@@ -235,7 +241,9 @@ export function upstashStore(options: UpstashStoreOptions): UpstashStore {
     attach(member: StoreMember): StoreLink {
       if (closing) throw new Error('tripswitch/upstash: the store is closed; a breaker cannot attach to it');
       const name = wireName(member.name);
+      // Loaded by `ready()` less than a period ago: the first read waits for the period's end.
       const fresh = loadedAt === undefined ? 0 : loadedAt + refreshMs;
+      const wait = fresh - performance.now();
       const entry: Member = {
         member,
         name,
@@ -244,9 +252,12 @@ export function upstashStore(options: UpstashStoreOptions): UpstashStore {
         latest: undefined,
         leases: [],
         attached: true,
+        due: wait <= 0,
         nextAt: fresh,
+        calls: 0,
         reportAt: 0,
       };
+      if (wait > 0) keepAlive(dueAfter(entry, wait, timers));
       let set = byName.get(name);
       if (set === undefined) byName.set(name, (set = new Set()));
       set.add(entry);
@@ -258,7 +269,9 @@ export function upstashStore(options: UpstashStoreOptions): UpstashStore {
       return {
         ...link,
         called: calledHook(entry, refreshMs, () => refresh(entry)),
-        report: report && ((counted) => reportSlot(entry, refreshMs).then(() => report(counted))),
+        report:
+          report &&
+          ((counted) => reportSlot(entry, refreshMs, timers).then(() => (entry.attached ? report(counted) : undefined))),
       };
     },
     stats: () => ({ available: up && !closed, ...counts }),
@@ -288,6 +301,7 @@ export function upstashStore(options: UpstashStoreOptions): UpstashStore {
           error = await deliver();
         } finally {
           closed = true;
+          stopAll(timers);
           for (const entry of entries()) entry.attached = false;
           byName.clear();
         }
