@@ -62,7 +62,10 @@ const RENDER = {
       table(
         ['measurement', 'figure'],
         [
-          ['requests during 10,000 closed calls (background reads only)', String(r.callPath.requestsDuring)],
+          [
+            '10,000 closed calls while the endpoint answers in 2 s: calls that waited on a request; slowest call',
+            `${r.callPath.callsWaiting}; ${r.callPath.slowestMs.toFixed(2)} ms`,
+          ],
           ['call cost, healthy store vs no store', x(r.cost.rows[1].ratios.alone)],
           [
             `requests per called breaker per refreshMs (${r.perPeriod.refreshMs} ms); idle`,
