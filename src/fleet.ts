@@ -27,6 +27,7 @@ class Fleet implements StoreMember, FleetHooks {
   readonly link: StoreLink;
   origin: Origin | undefined = undefined;
   readonly called: () => void;
+  readonly reports: 'run' | 'window';
   /** The newest fleet epoch taken up. */
   private epoch = 0;
   /** The latest transition made here that the fleet has not answered with a newer state. */
@@ -50,6 +51,7 @@ class Fleet implements StoreMember, FleetHooks {
     this.rooms = joining.rooms;
     this.name = breaker.name;
     this.halfOpenMaxCalls = breaker.o.halfOpenMaxCalls;
+    this.reports = breaker.kind === 'consecutive' ? 'run' : 'window';
     this.link = store.attach(this);
     this.called = this.link.called ?? noop;
     const report = this.link.report;

@@ -149,6 +149,12 @@ export interface StoreMember {
       }
     | undefined;
   /**
+   * Fleet counting: how the breaker reports its counts (`run`: consecutive mode, `window`:
+   * rate mode), for a store without a subscription that reads the fleet's counts itself.
+   * Optional: a breaker sets it.
+   */
+  readonly reports?: 'run' | 'window' | undefined;
+  /**
    * Fleet counting: what the fleet has counted of this name, and whether it is counting
    * failures now (a run or a failing window is going: the breaker then reports its
    * successes and windows too). Optional: a breaker implements it, a store calls it.

@@ -1,5 +1,6 @@
 import { joinFleet } from '../../fleet.js';
-import type { FleetState, StoreLink, StoreMember, Transition } from '../../store.js';
+import type { CountReport, FleetState, StoreLink, StoreMember, Transition } from '../../store.js';
+import { countArgs, parseCountReply, tell } from '../redis/counts.js';
 import { StoreHandlers } from '../redis/handlers.js';
 import { KnownStates } from '../redis/known.js';
 import { limiter } from '../redis/limiter.js';
@@ -7,6 +8,7 @@ import { type Entry, type LinkContext, linkOf } from '../redis/link.js';
 import { channelOf, keysOf, transitionArgs, wireName } from '../redis/protocol.js';
 import { Runner } from '../redis/runner.js';
 import { undelivered } from '../redis/undelivered.js';
+import { clocked } from './clock.js';
 import { cleanError } from './errors.js';
 import { resolveOptions, type UpstashStoreOptions } from './options.js';
 import { calledHook, dueAfter, type Paced, reportSlot, stopAll, type Timers } from './refresh.js';
@@ -16,7 +18,13 @@ import type { UpstashStore } from './types.js';
 /** Scripts waiting for their request at once (transitions, reads); leases, which a call waits for, skip the queue. */
 const CONCURRENCY = 64;
 
-type Member = Entry & Paced;
+type Member = Entry &
+  Paced & {
+    /** Until when (monotonic ms) the breaker's last count report counts in Redis. */
+    reportLive: number;
+    /** Whether a refresh told the breaker of counts that were not all zero. */
+    told: boolean;
+  };
 
 const unavailable = (cause: unknown) =>
   new Error('tripswitch/upstash: the endpoint is unavailable; breakers decide alone until it answers', { cause });
@@ -43,7 +51,7 @@ const unavailable = (cause: unknown) =>
 export function upstashStore(options: UpstashStoreOptions): UpstashStore {
   const { client, prefix, refreshMs, timeoutMs, quorum, instanceId, counting, waitUntil } = resolveOptions(options);
   const token = tokenOf(client);
-  const runner = new Runner(restTransport(client), channelOf(prefix), instanceId, timeoutMs, prefix);
+  const runner = clocked(new Runner(restTransport(client), channelOf(prefix), instanceId, timeoutMs, prefix));
   const counts: LinkContext['counts'] = { published: 0, applied: 0, ignored: 0, errors: 0, leasesGranted: 0, leasesRefused: 0 };
   if (counting === 'fleet') counts.reported = 0;
   const handlers = new StoreHandlers();
@@ -131,11 +139,54 @@ export function upstashStore(options: UpstashStoreOptions): UpstashStore {
   };
 
   /** Reads the fleet's state of one name; a state made elsewhere is taken up (`remote`). */
-  const read = (entry: Member): Promise<void> =>
-    runner.run(entry.keys, entry.name, 'read', []).then((reply) => {
+  const read = (entry: Member): Promise<void> => {
+    const probe = counting === 'fleet' ? countProbe(entry) : undefined;
+    if (probe !== undefined) return readCounts(entry, probe);
+    return runner.run(entry.keys, entry.name, 'read', []).then((reply) => {
       if (reply.fleet.instance !== instanceId && reply.fleet.epoch > (known.get(entry.name)?.epoch ?? 0)) counts.applied++;
       answer(entry, reply.fleet);
     });
+  };
+
+  /**
+   * Counting across the fleet, what an instance with a subscription hears (the fleet started
+   * or stopped counting failures) this one reads at its refresh: with a report that counts
+   * nothing, the counting script answers the fleet's counts along with its state. In rate
+   * mode only while no report of this breaker is live (a report replaces the last one) and
+   * with thresholds no window reaches (it decides nothing).
+   */
+  const countProbe = (entry: Member): CountReport | undefined => {
+    const mode = entry.member.reports;
+    if (mode === 'run') {
+      return { kind: 'run', lead: 0, reset: false, tail: 0, threshold: 2 ** 40, retryAfterMs: 1, attempt: 1, keepMs: 1 };
+    }
+    if (mode !== 'window' || performance.now() < entry.reportLive) return undefined;
+    return {
+      kind: 'window',
+      calls: 0,
+      failures: 0,
+      slowCalls: 0,
+      minimumCalls: 2 ** 40,
+      failureRate: 2,
+      slowCallRate: 2,
+      retryAfterMs: 1,
+      attempt: 1,
+      keepMs: refreshMs,
+    };
+  };
+  const readCounts = (entry: Member, probe: CountReport): Promise<void> => {
+    const [op, args] = countArgs(probe, quorum);
+    return runner.run(entry.keys, entry.name, op, args, parseCountReply).then((reply) => {
+      if (reply.fleet.instance !== instanceId && reply.fleet.epoch > (known.get(entry.name)?.epoch ?? 0)) counts.applied++;
+      // Counts of nothing are news only to a breaker that was told of a run: it ends.
+      const { calls, failures, slowCalls } = reply.counts;
+      const news = calls + failures + slowCalls > 0 || entry.member.fleetCounts === undefined || entry.told;
+      entry.told = news;
+      if (reply.fleet.state === 'closed' && news)
+        for (const member of byName.get(entry.name) ?? []) tell(member.member, reply.counts);
+      answer(entry, reply.fleet);
+    });
+  };
 
   /** Reconciles one breaker after an outage: its own change made meanwhile wins, else the fleet's newer state. */
   const reconcile = async (entry: Member): Promise<void> => {
@@ -256,6 +307,8 @@ export function upstashStore(options: UpstashStoreOptions): UpstashStore {
         nextAt: fresh,
         calls: 0,
         reportAt: 0,
+        reportLive: 0,
+        told: false,
       };
       if (wait > 0) keepAlive(dueAfter(entry, wait, timers));
       let set = byName.get(name);
@@ -271,7 +324,12 @@ export function upstashStore(options: UpstashStoreOptions): UpstashStore {
         called: calledHook(entry, refreshMs, () => refresh(entry)),
         report:
           report &&
-          ((counted) => reportSlot(entry, refreshMs, timers).then(() => (entry.attached ? report(counted) : undefined))),
+          ((counted) =>
+            reportSlot(entry, refreshMs, timers).then(() => {
+              if (!entry.attached) return undefined;
+              entry.reportLive = performance.now() + counted.keepMs;
+              return report(counted);
+            })),
       };
     },
     stats: () => ({ available: up && !closed, ...counts }),
