@@ -15,7 +15,9 @@ import { knownKeys } from '../../options.js';
  * ```
  */
 export interface UpstashClient {
+  /** Runs a script from its source (`EVAL`). */
   eval(...args: never[]): Promise<unknown>;
+  /** Runs a loaded script by its SHA-1 (`EVALSHA`). */
   evalsha(...args: never[]): Promise<unknown>;
 }
 
