@@ -239,3 +239,34 @@ describe('clients and names', () => {
     await b.close();
   });
 });
+
+describe('while unavailable', () => {
+  it('many called breakers share one health check per refreshMs', async () => {
+    const store = upstashStore({ client: bridge.client(), prefix: fresh(), refreshMs: 200, counting: 'local' });
+    const breakers = Array.from({ length: 20 }, (_, i) => createBreaker({ name: `dep-${i}`, store }));
+    for (const b of breakers) await b.execute(() => 1);
+    await store.flush();
+    await bridge.fault('500');
+    await until(
+      async () => {
+        for (const b of breakers) await b.execute(() => 1);
+        await sleep(10);
+        return !store.stats().available;
+      },
+      5000,
+      'the store to be unavailable',
+    );
+    const before = (await bridge.stats()).requests;
+    const start = Date.now();
+    while (Date.now() - start < 1000) {
+      for (const b of breakers) await b.execute(() => 1);
+      await sleep(10);
+    }
+    const checks = (await bridge.stats()).requests - before;
+    // About 1000 / 200 health checks; one per breaker would be 100 and more.
+    expect(checks).toBeLessThanOrEqual(8);
+    expect(checks).toBeGreaterThanOrEqual(2);
+    await bridge.fault('none');
+    await store.close();
+  });
+});

@@ -11,6 +11,7 @@ import { undelivered } from '../redis/undelivered.js';
 import { clocked } from './clock.js';
 import { cleanError } from './errors.js';
 import { resolveOptions, type UpstashStoreOptions } from './options.js';
+import { probeFor } from './probe.js';
 import { calledHook, dueAfter, type Paced, reportSlot, stopAll, type Timers } from './refresh.js';
 import { restTransport, tokenOf } from './transport.js';
 import type { UpstashStore } from './types.js';
@@ -66,6 +67,8 @@ export function upstashStore(options: UpstashStoreOptions): UpstashStore {
   let closing: Promise<void> | undefined;
   let leaseSeq = 0;
   let recovering: Promise<boolean> | undefined;
+  /** When the next health check may start while unavailable (monotonic ms). */
+  let recoverAt = 0;
   let loading: Promise<void> | undefined;
   /** When `ready()` last loaded the fleet (monotonic ms): breakers attached then start fresh. */
   let loadedAt: number | undefined;
@@ -148,32 +151,8 @@ export function upstashStore(options: UpstashStoreOptions): UpstashStore {
     });
   };
 
-  /**
-   * Counting across the fleet, what an instance with a subscription hears (the fleet started
-   * or stopped counting failures) this one reads at its refresh: with a report that counts
-   * nothing, the counting script answers the fleet's counts along with its state. In rate
-   * mode only while no report of this breaker is live (a report replaces the last one) and
-   * with thresholds no window reaches (it decides nothing).
-   */
-  const countProbe = (entry: Member): CountReport | undefined => {
-    const mode = entry.member.reports;
-    if (mode === 'run') {
-      return { kind: 'run', lead: 0, reset: false, tail: 0, threshold: 2 ** 40, retryAfterMs: 1, attempt: 1, keepMs: 1 };
-    }
-    if (mode !== 'window' || performance.now() < entry.reportLive) return undefined;
-    return {
-      kind: 'window',
-      calls: 0,
-      failures: 0,
-      slowCalls: 0,
-      minimumCalls: 2 ** 40,
-      failureRate: 2,
-      slowCallRate: 2,
-      retryAfterMs: 1,
-      attempt: 1,
-      keepMs: refreshMs,
-    };
-  };
+  const countProbe = (entry: Member): CountReport | undefined =>
+    probeFor(entry.member.reports, performance.now() < entry.reportLive, refreshMs);
   const readCounts = (entry: Member, probe: CountReport): Promise<void> => {
     const [op, args] = countArgs(probe, quorum);
     return runner.run(entry.keys, entry.name, op, args, parseCountReply).then((reply) => {
@@ -211,8 +190,12 @@ export function upstashStore(options: UpstashStoreOptions): UpstashStore {
   const entries = (): Member[] => [...byName.values()].flatMap((set) => [...set]);
 
   /** While unavailable: checks the endpoint answers, reconciles every breaker here, then reports `available`. */
-  const recover = (): Promise<boolean> => {
+  const recover = (force = false): Promise<boolean> => {
     if (recovering) return recovering;
+    // Many called breakers share one health check per period.
+    const now = performance.now();
+    if (!force && now < recoverAt) return Promise.resolve(false);
+    recoverAt = now + refreshMs;
     recovering = (async () => {
       if (!(await runner.ping())) return false;
       try {
@@ -224,6 +207,12 @@ export function upstashStore(options: UpstashStoreOptions): UpstashStore {
       }
       if (closed) return false;
       up = true;
+      // Transitions made while the breakers were being reconciled.
+      for (const entry of entries()) {
+        const pending = entry.pending;
+        entry.pending = undefined;
+        if (pending !== undefined) send(entry, pending);
+      }
       handlers.emit('available', {});
       return true;
     })().finally(() => {
@@ -270,11 +259,12 @@ export function upstashStore(options: UpstashStoreOptions): UpstashStore {
       }),
     );
     loadedAt = performance.now();
+    if (!up) track(recover(true));
   };
 
   const deliver = async (): Promise<Error | undefined> => {
     while (inflight.size > 0) await Promise.allSettled([...inflight]);
-    if (!up) await recover();
+    if (!up) await recover(true);
     while (inflight.size > 0) await Promise.allSettled([...inflight]);
     const left = entries().filter((entry) => entry.pending !== undefined);
     if (left.length === 0) return undefined;
