@@ -19,6 +19,16 @@ const encode = (value) => {
   return value ?? null;
 };
 
+/** Redis's RESP2 shape: node-redis hands some replies (HGETALL) back as objects or maps; REST clients expect flat arrays. */
+const flat = (value) => {
+  if (Array.isArray(value)) return value.map(flat);
+  if (value instanceof Map) return [...value].flatMap(([k, v]) => [flat(k), flat(v)]);
+  if (value !== null && typeof value === 'object' && !Buffer.isBuffer(value)) {
+    return Object.entries(value).flatMap(([k, v]) => [k, flat(v)]);
+  }
+  return value;
+};
+
 const readBody = (req) =>
   new Promise((resolve, reject) => {
     const chunks = [];
@@ -43,7 +53,7 @@ export async function startBridge({ redisPort, token = 'test-token', port = 0 } 
   const run = async (command) => {
     state.commands++;
     try {
-      return { result: await redis.sendCommand(command.map(String)) };
+      return { result: flat(await redis.sendCommand(command.map(String))) };
     } catch (error) {
       return { error: error instanceof Error ? error.message : String(error) };
     }

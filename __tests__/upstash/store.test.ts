@@ -270,3 +270,27 @@ describe('while unavailable', () => {
     await store.close();
   });
 });
+
+describe('waitUntil', () => {
+  it('is handed every background request, and one that throws breaks nothing', async () => {
+    const kept: Promise<unknown>[] = [];
+    const store = upstashStore({
+      client: bridge.client(),
+      prefix: fresh(),
+      refreshMs: 50,
+      waitUntil: (promise) => {
+        kept.push(promise);
+        throw new Error('outside a request');
+      },
+    });
+    const breaker = createBreaker({ name: 'dep', store, failureThreshold: 1 });
+    await breaker.execute(() => 1);
+    expect(kept.length).toBeGreaterThan(0);
+    await breaker.execute(fail).catch(() => undefined);
+    await Promise.all(kept);
+    expect(store.stats()).toMatchObject({ published: 1, errors: 0, available: true });
+    await store.close();
+    // Every promise handed over settles, the pacing timers' too once the store is closed.
+    await Promise.all(kept);
+  });
+});
