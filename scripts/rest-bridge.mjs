@@ -101,7 +101,7 @@ export async function startBridge({ redisPort, token = 'test-token', port = 0 } 
         const replies = await multi.exec();
         return send(
           200,
-          replies.map((result) => out({ result })),
+          replies.map((result) => out({ result: flat(result) })),
         );
       } catch (error) {
         return send(400, { error: error instanceof Error ? error.message : String(error) });
