@@ -1,7 +1,7 @@
 // A Cloudflare Worker sharing its breakers with the fleet through Upstash.
 // `cloudflare:workers` exists only inside workerd: its one export used here is declared below.
 import { Redis } from '@upstash/redis/cloudflare';
-import { createBreaker } from 'tripswitch';
+import { type Breaker, createBreaker } from 'tripswitch';
 import { upstashStore } from 'tripswitch/upstash';
 
 declare const waitUntil: (promise: Promise<unknown>) => void; // import { waitUntil } from 'cloudflare:workers';
@@ -12,7 +12,7 @@ interface Env {
 }
 
 // One store and one breaker per isolate: they outlive a single request.
-let payments: ReturnType<typeof createBreaker> | undefined;
+let payments: Breaker | undefined;
 let loading: Promise<void> | undefined;
 
 export default {
