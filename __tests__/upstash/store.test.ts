@@ -294,3 +294,27 @@ describe('waitUntil', () => {
     await Promise.all(kept);
   });
 });
+
+describe('stats', () => {
+  it('counts a state made elsewhere once, however often it is read', async () => {
+    const prefix = fresh();
+    const a = upstashStore({ client: bridge.client(), prefix, refreshMs: 20 });
+    const b = upstashStore({ client: bridge.client(), prefix, refreshMs: 20 });
+    const one = createBreaker({ name: 'dep', store: a });
+    one.open();
+    await a.flush();
+    one.close();
+    await a.flush();
+    // A closed state made elsewhere, read ten times.
+    const two = createBreaker({ name: 'dep', store: b });
+    for (let i = 0; i < 10; i++) {
+      await two.execute(() => 1).catch(() => undefined);
+      await sleep(30);
+    }
+    await b.flush();
+    expect(two.state).toBe('closed');
+    expect(b.stats().applied).toBe(1);
+    await a.close();
+    await b.close();
+  });
+});

@@ -23,8 +23,10 @@ type Member = Entry &
   Paced & {
     /** Until when (monotonic ms) the breaker's last count report counts in Redis. */
     reportLive: number;
-    /** Whether a refresh told the breaker of counts that were not all zero. */
+    /** Whether a refresh last told the breaker of counts that were not all zero. */
     told: boolean;
+    /** The newest fleet epoch a read brought this breaker. */
+    seen: number;
   };
 
 const unavailable = (cause: unknown) =>
@@ -141,12 +143,18 @@ export function upstashStore(options: UpstashStoreOptions): UpstashStore {
     );
   };
 
+  /** Counts a state another instance made that this breaker had not seen yet. */
+  const applied = (entry: Member, fleet: FleetState) => {
+    if (fleet.instance !== instanceId && fleet.epoch > entry.seen) counts.applied++;
+    entry.seen = Math.max(entry.seen, fleet.epoch);
+  };
+
   /** Reads the fleet's state of one name; a state made elsewhere is taken up (`remote`). */
   const read = (entry: Member): Promise<void> => {
     const probe = counting === 'fleet' ? countProbe(entry) : undefined;
     if (probe !== undefined) return readCounts(entry, probe);
     return runner.run(entry.keys, entry.name, 'read', []).then((reply) => {
-      if (reply.fleet.instance !== instanceId && reply.fleet.epoch > (known.get(entry.name)?.epoch ?? 0)) counts.applied++;
+      applied(entry, reply.fleet);
       answer(entry, reply.fleet);
     });
   };
@@ -156,11 +164,12 @@ export function upstashStore(options: UpstashStoreOptions): UpstashStore {
   const readCounts = (entry: Member, probe: CountReport): Promise<void> => {
     const [op, args] = countArgs(probe, quorum);
     return runner.run(entry.keys, entry.name, op, args, parseCountReply).then((reply) => {
-      if (reply.fleet.instance !== instanceId && reply.fleet.epoch > (known.get(entry.name)?.epoch ?? 0)) counts.applied++;
-      // Counts of nothing are news only to a breaker that was told of a run: it ends.
+      applied(entry, reply.fleet);
+      // Counts of nothing are news only to a breaker that was told of a run: it ended.
       const { calls, failures, slowCalls } = reply.counts;
-      const news = calls + failures + slowCalls > 0 || entry.member.fleetCounts === undefined || entry.told;
-      entry.told = news;
+      const counted = calls + failures + slowCalls > 0;
+      const news = counted || entry.told;
+      entry.told = counted;
       if (reply.fleet.state === 'closed' && news)
         for (const member of byName.get(entry.name) ?? []) tell(member.member, reply.counts);
       answer(entry, reply.fleet);
@@ -299,6 +308,7 @@ export function upstashStore(options: UpstashStoreOptions): UpstashStore {
         reportAt: 0,
         reportLive: 0,
         told: false,
+        seen: 0,
       };
       if (wait > 0) keepAlive(dueAfter(entry, wait, timers));
       let set = byName.get(name);
