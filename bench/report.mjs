@@ -55,6 +55,36 @@ function timing(title, result, env, columns, floorNote) {
 
 const RENDER = {
   fleet,
+  upstash: (r, env) =>
+    [
+      '### tripswitch/upstash (REST bridge in front of a real redis-server, @upstash/redis)',
+      '',
+      stamp(env),
+      '',
+      table(
+        ['measurement', 'figure'],
+        [
+          [
+            '10,000 closed calls while the endpoint answers in 2 s: calls that waited on a request; slowest call',
+            `${r.callPath.callsWaiting}; ${r.callPath.slowestMs.toFixed(2)} ms`,
+          ],
+          ['call cost, healthy store vs no store', x(r.cost.rows[1].ratios.alone)],
+          [
+            `requests per called breaker per refreshMs (${r.perPeriod.refreshMs} ms); idle`,
+            `${r.perPeriod.perPeriod.toFixed(2)}; ${r.perPeriod.idleRequests}`,
+          ],
+          [
+            `a trip elsewhere seen by a called instance (refreshMs ${r.propagation.refreshMs}, a request ${r.propagation.requestMs.toFixed(1)} ms)`,
+            `p50 ${r.propagation.p50.toFixed(0)} ms, max ${r.propagation.max.toFixed(0)} ms`,
+          ],
+          [
+            '50 cold starts during an outage, 5 calls each: calls reaching the dependency (ready / no ready / no store)',
+            `${r.coldStart.ready} / ${r.coldStart.withoutReady} / ${r.coldStart.alone}`,
+          ],
+          ['endpoint answering in 2 s: call p99 with the store vs without', `${r.slowEndpoint.ratio.toFixed(2)}x`],
+        ],
+      ),
+    ].join('\n'),
   closed: (r, env) =>
     timing('Closed state, successful call', r, env, ['vs floor', 'vs bare', 'vs cockatiel', 'vs opossum'], FLOORS.closed),
   open: (r, env) =>

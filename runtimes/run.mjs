@@ -3,7 +3,7 @@ import { ok, run } from './harness.mjs';
 import { tests } from './suite.mjs';
 
 /** The entry points the suite imports, for the hosts to check where they resolve to. */
-export const ENTRY_POINTS = ['tripswitch', 'tripswitch/fetch', 'tripswitch/hono', 'tripswitch/testing'];
+export const ENTRY_POINTS = ['tripswitch', 'tripswitch/fetch', 'tripswitch/hono', 'tripswitch/testing', 'tripswitch/upstash'];
 
 /** A host's test that each entry point resolves, through the exports map, to the built files. */
 export const builtPackageTest = (resolve) => ({

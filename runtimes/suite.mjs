@@ -3,6 +3,7 @@
 // AbortSignal, timers), so the same file runs on Node, Bun, Deno and workerd. It imports the
 // package by its name, so each runtime resolves the built files through the exports map.
 // Tests that talk to the upstream get its base URL as `{ upstream }`; run.mjs runs them.
+import { Redis } from '@upstash/redis';
 import { Hono } from 'hono';
 import {
   CallTimeoutError,
@@ -18,6 +19,7 @@ import {
 import { guardFetch } from 'tripswitch/fetch';
 import { circuitBreaker } from 'tripswitch/hono';
 import { manualClock } from 'tripswitch/testing';
+import { upstashStore } from 'tripswitch/upstash';
 import { createApp } from './fixtures/app.mjs';
 import { deepEqual, equal, ok, rejects, sleep, throws } from './harness.mjs';
 
@@ -634,4 +636,38 @@ check("the guides' app: a failing upstream turns /api away after three 502s", as
   equal(rejected.status, 503);
   equal(rejected.headers.get('retry-after'), '5');
   deepEqual(await (await app.fetch(new Request('http://app.test/health'))).json(), { api: 'open' });
+});
+
+// ---------------------------------------------------------------------------------------
+// tripswitch/upstash, through the REST bridge the runner serves under /upstash
+
+check('tripswitch/upstash: a trip is shared; a called breaker elsewhere follows it; ready() loads it', async ({ upstream }) => {
+  const client = () =>
+    new Redis({ url: `${upstream}/upstash`, token: 'runtime-token', retry: { retries: 0 }, enableTelemetry: false });
+  const prefix = `rt-${crypto.randomUUID()}:`;
+  const a = upstashStore({ client: client(), prefix, refreshMs: 20 });
+  const b = upstashStore({ client: client(), prefix, refreshMs: 20 });
+  const one = createBreaker({ name: 'payments', store: a, failureThreshold: 1 });
+  const two = createBreaker({ name: 'payments', store: b });
+  await rejects(one.execute(() => fail()));
+  await a.flush();
+  equal(one.state, 'open', 'the breaker that failed');
+  for (let i = 0; i < 100 && two.state !== 'open'; i++) {
+    await two.execute(() => 'fine').catch(() => undefined);
+    await sleep(25);
+  }
+  equal(two.state, 'open', 'the other instance, once called');
+  const cold = upstashStore({ client: client(), prefix });
+  await cold.ready();
+  equal(createBreaker({ name: 'payments', store: cold }).state, 'open', 'a cold start after ready()');
+  const wrong = upstashStore({
+    client: new Redis({ url: `${upstream}/upstash`, token: 'wrong', retry: { retries: 0 }, enableTelemetry: false }),
+    prefix,
+  });
+  const error = await rejects(wrong.ready());
+  ok(
+    /Unauthorized/.test(String(error.cause?.message)) && !String(error.cause?.message).includes('wrong'),
+    `a clean cause: ${error.cause?.message}`,
+  );
+  for (const store of [a, b, cold, wrong]) await store.close().catch(() => undefined);
 });

@@ -64,6 +64,20 @@ for (const { import: target } of Object.values(pkg.exports).filter((t) => typeof
   for (const peer of METRICS_PEERS) if (text.includes(`'${peer}'`)) problems.push(`${target.default} imports ${peer}`);
 }
 
+// The REST store runs on workerd without Node's compatibility layer: nothing it loads imports a `node:` module.
+{
+  const seen = new Set();
+  const visit = (file) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const [, spec] of readFileSync(file, 'utf8').matchAll(/(?:from|import)\s*['"]([^'"]+)['"]/g)) {
+      if (spec.startsWith('node:')) problems.push(`${file} (loaded by tripswitch/upstash) imports ${spec}`);
+      else if (spec.startsWith('.')) visit(join(dirname(file), spec));
+    }
+  };
+  visit('dist/stores/upstash/index.js');
+}
+
 // Install the package alone (with mitt, without Express, Koa or Hono) and load every entry
 // point by its public name, as ESM and as CommonJS, in a fresh process.
 const alone = mkdtempSync(join(tmpdir(), 'tripswitch-alone-'));
@@ -82,7 +96,7 @@ try {
     import { createRequire } from 'node:module';
     const require = createRequire(import.meta.url);
     const failed = [];
-    for (const framework of ['express', 'koa', 'hono', 'fastify', 'fastify-plugin', 'axios', 'ioredis', 'redis']) {
+    for (const framework of ['express', 'koa', 'hono', 'fastify', 'fastify-plugin', 'axios', 'ioredis', 'redis', '@upstash/redis']) {
       try { require.resolve(framework); failed.push(framework + ' is installed'); } catch {}
     }
     for (const name of ${JSON.stringify(names)}) {

@@ -5,8 +5,10 @@
 // `npm run test:runtimes [-- --verbose] [-- --only deno,bun]`
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { createServer, request as httpRequest } from 'node:http';
 import { join } from 'node:path';
+import { haveRedis, startRedis } from './redis-server.mjs';
+import { startBridge } from './rest-bridge.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const verbose = process.argv.includes('--verbose');
@@ -16,9 +18,25 @@ const RUNTIME_TIMEOUT_MS = 120_000;
 
 const npm = (args) => spawnSync('npm', args, { cwd: root, stdio: 'inherit' }).status === 0;
 
+// tripswitch/upstash's endpoint: a REST bridge in front of a real redis-server, reached through
+// the upstream under /upstash (so every host passes the suite one URL).
+const redis = haveRedis() ? await startRedis() : undefined;
+const bridge = redis === undefined ? undefined : await startBridge({ redisPort: redis.port, token: 'runtime-token' });
+
 // The upstream that guardFetch and the guides' app talk to. A path under /down always fails.
 const upstream = createServer((req, res) => {
   const url = new URL(req.url, 'http://upstream');
+  if (url.pathname.startsWith('/upstash')) {
+    if (bridge === undefined) return res.writeHead(503).end('no redis-server here');
+    const target = new URL(url.pathname.slice('/upstash'.length) || '/', bridge.url);
+    const forward = httpRequest(target, { method: req.method, headers: req.headers }, (answer) => {
+      res.writeHead(answer.statusCode, answer.headers);
+      answer.pipe(res);
+    });
+    forward.on('error', () => res.writeHead(502).end());
+    req.pipe(forward);
+    return;
+  }
   const send = (status, body, headers = {}) => {
     res.writeHead(status, { 'content-type': 'text/plain', ...headers });
     res.end(body);
@@ -79,7 +97,13 @@ const runtimes = [
   {
     name: 'deno',
     command: bin('deno'),
-    args: ['run', '--no-lock', '--allow-net=127.0.0.1', '--allow-env=UPSTREAM_URL,PORT', host('deno.mjs')],
+    args: [
+      'run',
+      '--no-lock',
+      '--allow-net=127.0.0.1',
+      '--allow-env=UPSTREAM_URL,PORT,UPSTASH_CONSOLE,VERCEL,AWS_REGION,UPSTASH_DISABLE_TELEMETRY',
+      host('deno.mjs'),
+    ],
     hostTests: 2,
   },
   // Miniflare needs Node >= 22; workerd itself runs the suite.
@@ -163,6 +187,8 @@ for (const runtime of runtimes) {
 
 upstream.closeAllConnections();
 upstream.close();
+await bridge?.close();
+await redis?.stop();
 const passedRuntimes = results.filter(Boolean).length;
 console.log(`\ntest-runtimes: ${runtimes.length} runtimes in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 console.log(`runtimes: ${passedRuntimes} passed, ${results.length - passedRuntimes} failed`);

@@ -22,6 +22,8 @@ export interface Gate extends Counter {
  * would-be probe comes back with its `lease` pending: not yet let through.
  */
 export function enter(g: Gate): Probe | undefined | typeof REFUSED {
+  // A store without a subscription refreshes a called breaker's view of the fleet.
+  g.fleet?.called();
   const current = g.s;
   // Closed and not ramping: the one closed state object there is.
   if (current === CLOSED) return admitted(g, undefined);

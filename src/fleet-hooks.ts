@@ -35,6 +35,8 @@ export interface FleetHooks {
   hold(probe: Probe): CircuitOpenError;
   /** Waits for a would-be probe's lease, then runs the call as `run` says, or rejects it. */
   afterLease(probe: Probe, run: (probe: Probe | undefined) => Promise<unknown>): Promise<unknown>;
+  /** A call reached the breaker (admission): the store may refresh the fleet's view in the background. Cheap: called on every call. */
+  readonly called: () => void;
   /** Stops following the fleet (a registry let the breaker go). */
   detach(): void;
   /** Counting across the fleet: an outcome counted while closed (a failure or slow call always, a success while `shares` is 2). */

@@ -15,6 +15,8 @@ export interface Joining extends FleetCandidate {
   readonly rooms: Rooms;
 }
 
+const noop = (): void => undefined;
+
 /**
  * @internal A breaker's membership in its store's fleet: it shares the breaker's transitions,
  * hands it the fleet's, and holds the probe leases. Only a breaker with a store has one.
@@ -24,6 +26,8 @@ class Fleet implements StoreMember, FleetHooks {
   readonly halfOpenMaxCalls: number;
   readonly link: StoreLink;
   origin: Origin | undefined = undefined;
+  readonly called: () => void;
+  readonly reports: 'run' | 'window';
   /** The newest fleet epoch taken up. */
   private epoch = 0;
   /** The latest transition made here that the fleet has not answered with a newer state. */
@@ -47,7 +51,9 @@ class Fleet implements StoreMember, FleetHooks {
     this.rooms = joining.rooms;
     this.name = breaker.name;
     this.halfOpenMaxCalls = breaker.o.halfOpenMaxCalls;
+    this.reports = breaker.kind === 'consecutive' ? 'run' : 'window';
     this.link = store.attach(this);
+    this.called = this.link.called ?? noop;
     const report = this.link.report;
     this.tallied = report === undefined ? undefined : new FleetTally(breaker, this.rooms, report);
   }

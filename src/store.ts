@@ -150,6 +150,12 @@ export interface StoreMember {
       }
     | undefined;
   /**
+   * Fleet counting: how the breaker reports its counts (`run`: consecutive mode, `window`:
+   * rate mode), for a store without a subscription that reads the fleet's counts itself.
+   * Optional: a breaker sets it.
+   */
+  readonly reports?: 'run' | 'window' | undefined;
+  /**
    * Fleet counting: what the fleet has counted of this name, and whether it wants every
    * outcome from this breaker now (its run is counted, or the fleet counts the name: the
    * breaker then reports its successes and windows too). Optional: a breaker implements it,
@@ -186,6 +192,12 @@ export interface StoreLink {
   probeDone(outcome: 'success' | 'ignore'): void;
   /** Stops following the fleet. */
   detach(): void;
+  /**
+   * Optional: told of every call the breaker admits or turns away, so that a store without a
+   * subscription can refresh the breaker's view of the fleet while it is used (an idle
+   * breaker is never refreshed). Runs on the call path: it must be cheap and never throw.
+   */
+  readonly called?: (() => void) | undefined;
   /**
    * Present when the store counts failures across the fleet (`counting: 'fleet'`): sends a
    * breaker's counts. Resolves once the store answered or gave up; never rejects. While the

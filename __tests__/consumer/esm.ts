@@ -1,6 +1,7 @@
 // Type-checked against the built declarations by the oldest supported TypeScript (5.4), as a
 // user's code would be: `npm run test:ts-min`, after `npm run build`.
 
+import { Redis } from '@upstash/redis';
 import axios from 'axios';
 import Fastify from 'fastify';
 import { createBreaker, exponentialBackoff, isCircuitOpenError, wrap } from 'tripswitch';
@@ -10,6 +11,7 @@ import { circuitBreaker as fastifyBreaker } from 'tripswitch/fastify';
 import { guardFetch } from 'tripswitch/fetch';
 import { type IoredisClient, type NodeRedisClient, type RedisStore, redisStore } from 'tripswitch/redis';
 import { manualClock } from 'tripswitch/testing';
+import { type UpstashStore, upstashStore } from 'tripswitch/upstash';
 
 const clock = manualClock();
 const breaker = createBreaker({ name: 'api', clock, window: { size: 20 }, resetTimeoutMs: exponentialBackoff() });
@@ -51,3 +53,10 @@ app.register(fastifyBreaker, { maxKeys: 10 });
 app.register(fastifyBreaker, { breaker, onReject: (_error, _request, reply) => reply.code(503).send() });
 app.register(fastifyBreaker, { onReject: async (error) => ({ degraded: true, state: error.state }) });
 export const unguard = guardAxios(axios.create(), { timeoutMs: 5000, isFailureResponse: (response) => response.status >= 500 });
+// The REST store takes the real @upstash/redis client; a Redis URL or an ioredis-like shape does not do.
+export const edge: UpstashStore = upstashStore({
+  client: new Redis({ url: 'https://example.test', token: 't' }),
+  refreshMs: 500,
+});
+// @ts-expect-error a URL is not a client
+upstashStore({ client: 'https://example.test' });

@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-
 /**
  * The one script behind every store operation. Every compare-and-set runs here, atomically,
  * on the server's clock (`TIME`). KEYS: the record hash, the votes zset, the leases zset, all
@@ -247,6 +245,3 @@ if counts then
 end
 return reply
 `;
-
-/** The script's SHA-1, for EVALSHA. */
-export const SCRIPT_SHA = createHash('sha1').update(SCRIPT).digest('hex');

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { CloseReason, OpenReason } from '../../events.js';
 import type { FleetState, Transition } from '../../store.js';
+import { sha256 } from './sha256.js';
 
 /** The longest name a message carries as it is (UTF-16 units); longer names travel as a digest ({@link wireName}). */
 export const MAX_NAME_LENGTH = 16_384;
@@ -38,8 +38,7 @@ export function encodeName(name: string): string {
  * The name of a breaker in keys, messages and the index: the name itself, or for a name
  * longer than {@link MAX_NAME_LENGTH} `#` and its SHA-256, so that messages stay small.
  */
-export const wireName = (name: string): string =>
-  name.length <= MAX_NAME_LENGTH ? name : `#${createHash('sha256').update(name).digest('hex')}`;
+export const wireName = (name: string): string => (name.length <= MAX_NAME_LENGTH ? name : `#${sha256(name)}`);
 
 /**
  * The record, votes and leases keys of one wire name, then the run and reports of counting
@@ -132,8 +131,9 @@ export function parseReply(reply: unknown): Reply {
     const [state, epoch, left, attempt, instance, reason, granted, now] = reply as unknown[];
     const fleet = fleetOf(state, asNumber(epoch), asNumber(left), asNumber(attempt), instance, reason);
     const time = asNumber(now);
-    if (fleet && (granted === 0 || granted === 1) && typeof time === 'number')
-      return { fleet, granted: granted === 1, now: time };
+    // A client that deserializes replies may hand the integer back as text.
+    const lease = asNumber(granted);
+    if (fleet && (lease === 0 || lease === 1) && typeof time === 'number') return { fleet, granted: lease === 1, now: time };
   }
   throw new TypeError('tripswitch/redis: unexpected script reply');
 }

@@ -1,6 +1,7 @@
 import type { FleetState } from '../../store.js';
-import { SCRIPT, SCRIPT_SHA } from './lua.js';
+import { SCRIPT } from './lua.js';
 import { parseNames, parseReply, type Reply, storeKeysOf } from './protocol.js';
+import { scriptSha } from './script-sha.js';
 import { type Shim, within } from './shim.js';
 
 const isNoScript = (error: unknown): boolean =>
@@ -101,7 +102,8 @@ export class Runner {
   /** Runs the script; a server that lost its script cache gets it again with EVAL. */
   private send(keys: string[], argv: string[]): Promise<unknown> {
     return Promise.resolve()
-      .then(() => this.shim.evalsha(SCRIPT_SHA, keys, argv))
+      .then(scriptSha)
+      .then((sha) => this.shim.evalsha(sha, keys, argv))
       .catch((error: unknown) => {
         if (isNoScript(error)) return this.shim.eval(SCRIPT, keys, argv);
         throw error;
