@@ -67,8 +67,16 @@ describe('names on the wire', () => {
   });
 
   test('the index reply: names kept, anything else refused', () => {
-    expect(parseNames([['a', '1', 'b', '2'], '1700000000000'])).toEqual({ names: ['a', 'b'], now: 1_700_000_000_000 });
-    expect(parseNames([[3, '1', 'x'.repeat(MAX_NAME_LENGTH + 2), '2', 'c', '3'], '5'])).toEqual({ names: ['c'], now: 5 });
+    expect(parseNames([['a', '1', 'b', '2'], '1700000000000'])).toEqual({
+      names: ['a', 'b'],
+      epochs: ['1', '2'],
+      now: 1_700_000_000_000,
+    });
+    expect(parseNames([[3, '1', 'x'.repeat(MAX_NAME_LENGTH + 2), '2', 'c', '3', 'd', 4], '5'])).toEqual({
+      names: ['c'],
+      epochs: ['3'],
+      now: 5,
+    });
     for (const bad of ['OK', [['a', '1']], [['a', '1'], 'soon'], ['a', '1'], null]) {
       expect(() => parseNames(bad)).toThrow('tripswitch/redis: unexpected script reply');
     }
