@@ -63,7 +63,8 @@ test('Redis restarted empty: P = 32 instances x K = 100 breakers resynchronize f
   const children = await Promise.all(['ioredis', 'node-redis', 'ioredis', 'node-redis'].map((client) => join({}, client)));
   const P = children.length * P_PER_CHILD;
   await Promise.all(children.map((m) => m.send({ cmd: 'many', prefix: 'scale:', stores: P_PER_CHILD, names })));
-  const stats = async () => (await Promise.all(children.map((m) => m.send<ManyStats>({ cmd: 'manyStats' })))).flatMap((r) => r.stores);
+  const stats = async () =>
+    (await Promise.all(children.map((m) => m.send<ManyStats>({ cmd: 'manyStats' })))).flatMap((r) => r.stores);
   expect(await eventually(async () => (await stats()).every((s) => s.available), 15_000)).toBe(true);
   // A few names opened by hand in one instance: every instance follows, so each holds OPEN breakers not closed.
   await children[0].send({ cmd: 'manyOpen', names: names.slice(0, OPEN) });
@@ -117,7 +118,8 @@ describe.each(['local', 'fleet'] as const)('a process crash-looping within one o
       // Its trip reached Redis (a vote, or the fleet's opening) before it dies without close().
       const keys = `fleet-q2-${counting}:{${name}}`;
       const reached = async () =>
-        Number(await cli(redis.port, 'zcard', `${keys}:votes`)) >= 1 || (await cli(redis.port, 'hget', `${keys}:s`, 'state')) === 'open';
+        Number(await cli(redis.port, 'zcard', `${keys}:votes`)) >= 1 ||
+        (await cli(redis.port, 'hget', `${keys}:s`, 'state')) === 'open';
       expect(await eventually(reached)).toBe(true);
       sick.kill();
       await sick.exited;

@@ -61,7 +61,8 @@ export function reconciler(ctx: ReconcileContext) {
       ctx.answer(entry, reply.fleet);
       const seen = listed.get(entry.name);
       // The process whose restore wrote the record indexes it; a name listed but closed leaves the index.
-      if (restore && reply.fleet.instance === instanceId && reply.fleet.epoch === local?.epoch) ctx.index(entry.name, reply.fleet);
+      if (restore && reply.fleet.instance === instanceId && reply.fleet.epoch === local?.epoch)
+        ctx.index(entry.name, reply.fleet);
       else if (reply.fleet.state === 'closed' && seen !== undefined) ctx.index(entry.name, reply.fleet, seen);
       return true;
     } catch (error) {

@@ -35,7 +35,6 @@ export class Resync {
   private checkWanted = false;
   private jitterWanted = false;
   private first = true;
-  private again = false;
   private closed = false;
   private running: Promise<void> | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -99,26 +98,22 @@ export class Resync {
   }
 
   private request(): void {
-    if (this.closed) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
+    // A round in flight takes up what is asked meanwhile: its flags are read as it goes on.
+    if (this.closed || this.running) return;
     clearTimeout(this.timer);
     this.timer = undefined;
     const current = (async () => {
-      do {
-        this.again = false;
-        await this.round();
-      } while (this.again && !this.closed);
+      // Again only for a ready that came after the sweep (messages may have been lost since).
+      while ((await this.round()) && this.sweepWanted && !this.closed);
     })().finally(() => {
       if (this.running === current) this.running = undefined;
     });
     this.running = current;
   }
 
-  private later(): void {
-    if (this.closed || this.timer !== undefined) return;
+  /** Schedules the next round after `retryMs`; returns false (the round failed). */
+  private later(): false {
+    if (this.closed || this.timer !== undefined) return false;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       // A round in flight (a health check may last the whole interval) sets its own next one if it fails:
@@ -126,9 +121,11 @@ export class Resync {
       if (!this.running) this.request();
     }, this.retryMs);
     (this.timer as { unref?: () => void }).unref?.();
+    return false;
   }
 
-  private async round(): Promise<void> {
+  /** Resolves whether the round did everything it had to. */
+  private async round(): Promise<boolean> {
     const { hooks, pace } = this;
     // The first round (the store starting, `ready()` waiting) is not paced: processes start one by one.
     const paced = !this.first;
@@ -142,7 +139,7 @@ export class Resync {
         await pace.jitter();
         this.jitterWanted = false;
       }
-      if (this.closed) return;
+      if (this.closed) return false;
       this.sweepWanted = false;
       if (!(await hooks.sweep(this.first))) {
         this.sweepWanted = true;
@@ -164,6 +161,10 @@ export class Resync {
       );
       if (!ok) return this.later();
     }
-    if (!this.closed) hooks.synced();
+    if (this.closed) return false;
+    // Redis answered everything: a check asked for meanwhile is answered too.
+    this.checkWanted = false;
+    hooks.synced();
+    return true;
   }
 }
