@@ -23,8 +23,12 @@ import { createHash } from 'node:crypto';
  * is read again before it is believed, and an entry found closed (its record gone) is pruned.
  * It expires a day after it was last written or read (a process that starts reads it).
  *
+ * `index` with a closed state removes the entry when it is as new as the entry, or when the
+ * entry is the one the sender saw listed (ARGV[8], `seen`) and found closed: a stale entry whose
+ * record is gone is pruned.
+ *
  * Votes are keyed by instance id, so a process that restarts under the same id replaces its
- * vote; `withdraw` removes a leaving process's vote and the leases it names.
+ * vote; `withdraw` removes a leaving process's vote and the leases it names (ARGV[6..]).
  */
 export const SCRIPT = `
 local s, votes, leases, runKey, reports = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
@@ -41,8 +45,6 @@ if op == 'names' then
   redis.call('PEXPIRE', s, INDEX_TTL)
   return { redis.call('HGETALL', s), num(now) }
 elseif op == 'index' then
-  -- A closed state removes the entry when it is as new as the entry, or when the entry is the one
-  -- the sender saw listed (seen) and found closed: a stale entry whose record is gone is pruned.
   local epoch, state, seen = ARGV[6], ARGV[7], ARGV[8]
   local old = redis.call('HGET', s, name)
   local oldEpoch = tonumber(old) or 0
@@ -203,7 +205,6 @@ elseif op == 'done' then
     if F.successes >= max then transition('closed', 0, 1, 'probesSucceeded') end
   end
 elseif op == 'withdraw' then
-  -- A process leaving: its vote and the leases it names (ARGV[6..]) no longer count.
   redis.call('ZREM', votes, me)
   for i = 6, #ARGV do redis.call('ZREM', leases, ARGV[i]) end
 elseif op == 'run' or op == 'window' then

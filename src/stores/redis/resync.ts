@@ -105,9 +105,14 @@ export class Resync {
     const current = (async () => {
       // Again only for a ready that came after the sweep (messages may have been lost since).
       while ((await this.round()) && this.sweepWanted && !this.closed);
-    })().finally(() => {
-      if (this.running === current) this.running = undefined;
-    });
+    })()
+      // Hooks and tasks never reject; were one to, the round counts as failed, never as unhandled.
+      .catch(() => {
+        this.later();
+      })
+      .finally(() => {
+        if (this.running === current) this.running = undefined;
+      });
     this.running = current;
   }
 
