@@ -92,6 +92,9 @@ describe('memoryStore', () => {
   it('rejects bad options by name', () => {
     expect(() => memoryStore({ quorum: 0 })).toThrow(new RangeError('quorum must be an integer >= 1, got 0'));
     expect(() => memoryStore({ instanceId: '' })).toThrow(/instanceId must be a non-empty string/);
+    expect(() => memoryStore({ instanceId: 'x'.repeat(257) })).toThrow(
+      new RangeError('instanceId must have at most 256 characters, got 257'),
+    );
     expect(() => memoryStore({ clock: 1 as never })).toThrow(/clock must be a Clock/);
     expect(() => memoryStore({ nope: 1 } as never)).toThrow(/unknown option "nope"/);
     expect(() => memoryStore({ counting: 'shared' as never })).toThrow(
