@@ -19,6 +19,9 @@ export type Command =
   | { cmd: 'stats'; name: string }
   | { cmd: 'manual'; name: string; action: 'isolate' | 'close' | 'open' | 'disable' }
   | { cmd: 'store' }
+  | { cmd: 'many'; prefix: string; stores: number; names: string[] }
+  | { cmd: 'manyStats' }
+  | { cmd: 'manyOpen'; names: string[] }
   | { cmd: 'exit' };
 
 const send = (message: unknown): void => {
@@ -32,6 +35,8 @@ process.on('unhandledRejection', (error) => {
 const url = process.env.REDIS_URL as string;
 const kind = process.env.CLIENT ?? 'ioredis';
 const skewMs = Number(process.env.SKEW_MS ?? 0);
+// A stable identity (a pod name) when given; a random one otherwise.
+const instanceId = process.env.INSTANCE_ID || undefined;
 // A process whose clock is off: every reading of time in its breakers is skewed.
 const clock: Clock = skewMs === 0 ? systemClock : { ...systemClock, now: () => Date.now() + skewMs };
 
@@ -55,7 +60,7 @@ async function main(): Promise<void> {
     const prefix = counting === undefined ? `fleet-q${quorum}:` : `fleet-q${quorum}-${counting}:`;
     let store = stores.get(prefix);
     if (store === undefined) {
-      store = redisStore({ client: client as never, quorum, prefix, timeoutMs: 250, counting });
+      store = redisStore({ client: client as never, quorum, prefix, timeoutMs: 250, counting, instanceId });
       store.on('unavailable', () => storeEvents.push('unavailable'));
       store.on('available', () => storeEvents.push('available'));
       stores.set(prefix, store);
@@ -63,6 +68,8 @@ async function main(): Promise<void> {
     return store;
   };
   const breakers = new Map<string, Breaker>();
+  // Several stores in one process, each an instance of its own holding a breaker per name.
+  const many: { store: RedisStore; breakers: Breaker[]; events: string[] }[] = [];
   const get = (name: string): Breaker => breakers.get(name) as Breaker;
 
   const call = async (b: Breaker, target: string): Promise<{ ok: boolean; code?: string; state?: string; ms: number }> => {
@@ -125,10 +132,30 @@ async function main(): Promise<void> {
       case 'manual':
         get(message.name)[message.action]();
         return reply({});
+      case 'many':
+        for (let i = 0; i < message.stores; i++) {
+          const store = redisStore({ client: client as never, prefix: message.prefix, timeoutMs: 250 });
+          const events: string[] = [];
+          store.on('unavailable', () => events.push('unavailable'));
+          store.on('available', () => events.push('available'));
+          many.push({ store, events, breakers: message.names.map((name) => createBreaker({ name, store })) });
+        }
+        return reply({});
+      case 'manyOpen':
+        for (const b of many[0].breakers) if (message.names.includes(b.name)) b.open();
+        return reply({});
+      case 'manyStats':
+        return reply({
+          stores: many.map(({ store, breakers, events }) => ({
+            available: store.stats().available,
+            events,
+            notClosed: breakers.filter((b) => b.state !== 'closed').length,
+          })),
+        });
       case 'store':
         return reply({ stats: [...stores.values()].map((s) => s.stats()), events: storeEvents });
       case 'exit':
-        for (const store of stores.values()) await store.close();
+        for (const store of [...stores.values(), ...many.map((m) => m.store)]) await store.close();
         await quit();
         reply({});
         process.disconnect();

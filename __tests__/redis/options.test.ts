@@ -122,8 +122,8 @@ describe('redis protocol', () => {
     expect(error.cause).toBe('down');
   });
 
-  test('the names index reply keeps names only', () => {
-    expect(parseNames([['a', '1', 5, '2', 'b', '3'], '1000'])).toEqual({ names: ['a', 'b'], now: 1000 });
+  test('the names index reply keeps names with their epochs only', () => {
+    expect(parseNames([['a', '1', 5, '2', 'b', '3'], '1000'])).toEqual({ names: ['a', 'b'], epochs: ['1', '3'], now: 1000 });
     expect(() => parseNames([['a', '1'], 'x'])).toThrow(TypeError);
     expect(() => parseNames(['a', '1000'])).toThrow(TypeError);
     expect(channelOf('p:')).toBe('p:events');

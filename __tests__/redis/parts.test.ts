@@ -50,6 +50,49 @@ describe('KnownStates', () => {
   });
 });
 
+describe('KnownStates is bounded', () => {
+  test('past its limit the oldest learnt name is forgotten, closed names as well', () => {
+    const small = new KnownStates(() => 0, 3);
+    for (const name of ['a', 'b', 'c', 'd']) small.learn(name, fleet('isolated', 5));
+    expect(small.size).toBe(3);
+    expect(small.get('a')).toBeUndefined();
+    expect(small.get('d')?.state).toBe('isolated');
+    // A name learnt again moves to the back of the line.
+    small.learn('b', fleet('disabled', 6));
+    small.learn('e', fleet('isolated', 5));
+    expect(small.get('b')?.state).toBe('disabled');
+    expect(small.get('c')).toBeUndefined();
+    for (const name of ['w', 'x', 'y', 'z']) small.learn(name, fleet('closed', 9));
+    expect((small as unknown as { closed: Map<string, unknown> }).closed.size).toBe(3);
+  });
+
+  test('after the index is read again, names it no longer lists (or lists newer) are forgotten', () => {
+    let now = 0;
+    const known = new KnownStates(() => now);
+    known.learn('gone', fleet('isolated', 5));
+    known.learn('same', fleet('isolated', 5));
+    known.learn('newer', fleet('isolated', 5));
+    known.learn('ahead', fleet('isolated', 9));
+    now = 10;
+    known.learn('heard', fleet('isolated', 5));
+    known.retain(
+      new Map([
+        ['same', '5'],
+        ['newer', '7'],
+        ['ahead', '8'],
+      ]),
+      10,
+    );
+    expect(['gone', 'same', 'newer', 'ahead', 'heard'].map((name) => known.get(name) !== undefined)).toEqual([
+      false,
+      true,
+      false,
+      true,
+      true,
+    ]);
+  });
+});
+
 describe('names on the wire', () => {
   test('a name up to the limit is itself; a longer one its SHA-256', () => {
     expect(wireName('payments')).toBe('payments');
@@ -67,8 +110,16 @@ describe('names on the wire', () => {
   });
 
   test('the index reply: names kept, anything else refused', () => {
-    expect(parseNames([['a', '1', 'b', '2'], '1700000000000'])).toEqual({ names: ['a', 'b'], now: 1_700_000_000_000 });
-    expect(parseNames([[3, '1', 'x'.repeat(MAX_NAME_LENGTH + 2), '2', 'c', '3'], '5'])).toEqual({ names: ['c'], now: 5 });
+    expect(parseNames([['a', '1', 'b', '2'], '1700000000000'])).toEqual({
+      names: ['a', 'b'],
+      epochs: ['1', '2'],
+      now: 1_700_000_000_000,
+    });
+    expect(parseNames([[3, '1', 'x'.repeat(MAX_NAME_LENGTH + 2), '2', 'c', '3', 'd', 4], '5'])).toEqual({
+      names: ['c'],
+      epochs: ['3'],
+      now: 5,
+    });
     for (const bad of ['OK', [['a', '1']], [['a', '1'], 'soon'], ['a', '1'], null]) {
       expect(() => parseNames(bad)).toThrow('tripswitch/redis: unexpected script reply');
     }

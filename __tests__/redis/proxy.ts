@@ -12,6 +12,8 @@ export interface RedisProxy {
   refusing: boolean;
   /** Connections reset so far. */
   readonly resets: number;
+  /** Holds the next reply Redis sends (on any connection) this long, and every later one on its connection behind it; then 0 again. */
+  holdMs: number;
   /** Closes every connection relayed now. */
   drop(): void;
   close(): Promise<void>;
@@ -22,6 +24,7 @@ export async function startProxy(target: number): Promise<RedisProxy> {
   let resets = 0;
   const proxy = {
     refusing: false,
+    holdMs: 0,
     get resets() {
       return resets;
     },
@@ -46,7 +49,17 @@ export async function startProxy(target: number): Promise<RedisProxy> {
     });
     client.on('close', () => upstream.destroy());
     client.pipe(upstream);
-    upstream.pipe(client);
+    // Replies in order: a held one holds back those after it on its connection.
+    let replies = Promise.resolve();
+    upstream.on('data', (chunk: Buffer) => {
+      const hold = proxy.holdMs;
+      proxy.holdMs = 0;
+      replies = replies
+        .then(() => (hold > 0 ? new Promise<void>((resolve) => setTimeout(resolve, hold)) : undefined))
+        .then(() => {
+          if (!client.destroyed) client.write(chunk);
+        });
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return Object.assign(proxy, {

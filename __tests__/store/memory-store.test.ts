@@ -1,4 +1,4 @@
-import { createBreaker } from '../../src/index.js';
+import { createBreaker, createRegistry } from '../../src/index.js';
 import { manualClock, memoryStore } from '../../src/testing/index.js';
 import { boom, flush } from '../helpers.js';
 
@@ -15,6 +15,24 @@ const setup = (quorum = 1) => {
 const trip = (b: ReturnType<ReturnType<typeof setup>['make']>) => b.execute(() => Promise.reject(boom)).catch(() => undefined);
 
 describe('memoryStore', () => {
+  it('a breaker made after one of its name detached takes its id: a restart replaces its vote', async () => {
+    const { clock, store, make, settle } = setup(2);
+    const healthy = make();
+    const tenants = createRegistry({ store, clock, failureThreshold: 1, resetTimeoutMs: 1000 });
+    for (let run = 0; run < 3; run++) {
+      // The sick "process" trips, then goes away without a word and comes back.
+      await trip(tenants.get('dep') as ReturnType<typeof make>);
+      await settle();
+      expect(tenants.get('dep').state).toBe('open');
+      tenants.delete('dep');
+    }
+    // One vote of the two needed, however many times it came back.
+    expect(healthy.state).toBe('closed');
+    await trip(healthy);
+    await settle();
+    expect(healthy.state).toBe('open');
+  });
+
   it('during an outage every breaker decides alone; afterwards its transitions reach the fleet', async () => {
     const { store, make, settle } = setup();
     const [a, b] = [make(), make()];
@@ -74,6 +92,9 @@ describe('memoryStore', () => {
   it('rejects bad options by name', () => {
     expect(() => memoryStore({ quorum: 0 })).toThrow(new RangeError('quorum must be an integer >= 1, got 0'));
     expect(() => memoryStore({ instanceId: '' })).toThrow(/instanceId must be a non-empty string/);
+    expect(() => memoryStore({ instanceId: 'x'.repeat(257) })).toThrow(
+      new RangeError('instanceId must have at most 256 characters, got 257'),
+    );
     expect(() => memoryStore({ clock: 1 as never })).toThrow(/clock must be a Clock/);
     expect(() => memoryStore({ nope: 1 } as never)).toThrow(/unknown option "nope"/);
     expect(() => memoryStore({ counting: 'shared' as never })).toThrow(

@@ -22,7 +22,12 @@ export interface MemoryStoreOptions {
   readonly quorum?: number | undefined;
   /** The store's clock: the one clock of the fleet. @default systemClock */
   readonly clock?: Clock | undefined;
-  /** The prefix of each attached breaker's instance id (`${instanceId}#1`, `#2`, ...). @default 'memory' */
+  /**
+   * The prefix of each attached breaker's instance id (`${instanceId}#1`, `#2`, ...: the first
+   * number no live breaker of its name uses, so a breaker made after one detached takes its id
+   * and replaces its vote, as a process restarted under a stable `instanceId` does). 1 to 256
+   * characters. @default 'memory'
+   */
   readonly instanceId?: string | undefined;
   /**
    * How failures are counted: `'fleet'`, across every breaker of a name as if one saw every
@@ -142,7 +147,6 @@ class Store implements MemoryStore {
   up = true;
   private readonly records = new Map<string, FleetRecord>();
   private readonly byName = new Map<string, Set<Member>>();
-  private count = 0;
   private queued: Promise<void> = Promise.resolve();
 
   /** Counting across the fleet (`counting: 'fleet'`). */
@@ -176,9 +180,14 @@ class Store implements MemoryStore {
   }
 
   attach(member: StoreMember): StoreLink {
-    const m = new Member(this, member, `${this.instanceId}#${++this.count}`);
     let members = this.byName.get(member.name);
     if (members === undefined) this.byName.set(member.name, (members = new Set()));
+    // The first number no live breaker of the name uses: a breaker made after one detached takes
+    // its id, as a process restarted under a stable instanceId (its vote replaces the old one).
+    const used = new Set([...members].map((other) => other.id));
+    let n = 1;
+    while (used.has(`${this.instanceId}#${n}`)) n++;
+    const m = new Member(this, member, `${this.instanceId}#${n}`);
     members.add(m);
     // A fleet state that is not closed is taken up before the breaker's first call.
     const r = this.records.get(member.name);
@@ -372,6 +381,7 @@ export function memoryStore(options?: MemoryStoreOptions): MemoryStore {
   if (typeof instanceId !== 'string' || instanceId === '') {
     throw new TypeError(`instanceId must be a non-empty string, got ${describe(instanceId)}`);
   }
+  if (instanceId.length > 256) throw new RangeError(`instanceId must have at most 256 characters, got ${instanceId.length}`);
   const counting = o.counting ?? 'fleet';
   if (counting !== 'fleet' && counting !== 'local') {
     throw new RangeError(`counting must be 'fleet' or 'local', got ${describe(counting)}`);

@@ -124,9 +124,10 @@ function sendReport(ctx: LinkContext, entry: Entry, report: CountReport): Promis
 }
 
 /**
- * On close: withdraws this instance's share of every run and its window reports, one script
- * per name it reported for (an instance that leaves no longer counts, and its failures cannot
- * combine with others' after it has gone). Never rejects; what Redis does not get expires.
+ * On close, for a store that keeps no list of its votes: withdraws this instance's vote, its
+ * share of every run and its window reports, one script per name it reported for (an instance
+ * that leaves no longer counts, and its failures cannot combine with others' after it has
+ * gone). Never rejects; what Redis does not get expires.
  */
 export async function withdrawCounts(runner: Runner, entries: readonly Entry[]): Promise<void> {
   const names = new Map<string, Entry>();

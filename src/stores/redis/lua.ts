@@ -17,9 +17,18 @@
  * digits travel as strings (Lua formats numbers with 14 significant digits).
  *
  * The index hash lists the names whose fleet state is not closed (name -> epoch), so that a
- * process that starts knows them before its breakers are created. It is a hint, kept newest
- * epoch first: every name in it is read again before it is believed. It expires a day after
- * it was last written or read (a process that starts reads it).
+ * process that starts knows them before its breakers are created, and a process that
+ * reconnects reads only what differs. It is a hint, kept newest epoch first: every name in it
+ * is read again before it is believed, and an entry found closed (its record gone) is pruned.
+ * It expires a day after it was last written or read (a process that starts reads it).
+ *
+ * `index` with a closed state removes the entry when it is as new as the entry, or when the
+ * entry is the one the sender saw listed (ARGV[8], `seen`) and found closed: a stale entry whose
+ * record is gone is pruned.
+ *
+ * Votes are keyed by instance id, so a process that restarts under the same id replaces its
+ * vote; `withdraw` removes a leaving process's vote, the leases it names (ARGV[6..]), its share
+ * of the fleet's run and its window report.
  */
 export const SCRIPT = `
 local s, votes, leases, runKey, reports = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
@@ -36,11 +45,12 @@ if op == 'names' then
   redis.call('PEXPIRE', s, INDEX_TTL)
   return { redis.call('HGETALL', s), num(now) }
 elseif op == 'index' then
-  local epoch, state = ARGV[6], ARGV[7]
-  local old = tonumber(redis.call('HGET', s, name)) or 0
-  if tonumber(epoch) > old then
-    if state == 'closed' then redis.call('HDEL', s, name) else redis.call('HSET', s, name, epoch) end
-  elseif state == 'closed' and tonumber(epoch) == old then redis.call('HDEL', s, name) end
+  local epoch, state, seen = ARGV[6], ARGV[7], ARGV[8]
+  local old = redis.call('HGET', s, name)
+  local oldEpoch = tonumber(old) or 0
+  if state == 'closed' then
+    if old and (tonumber(epoch) >= oldEpoch or old == seen) then redis.call('HDEL', s, name) end
+  elseif tonumber(epoch) > oldEpoch then redis.call('HSET', s, name, epoch) end
   redis.call('PEXPIRE', s, INDEX_TTL)
   return { num(now) }
 end
@@ -224,10 +234,12 @@ elseif op == 'done' then
     F.successes = redis.call('HINCRBY', s, 'successes', 1)
     if F.successes >= max then transition('closed', 0, 1, 'probesSucceeded') end
   end
+elseif op == 'withdraw' then
+  redis.call('ZREM', votes, me)
+  for i = 6, #ARGV do redis.call('ZREM', leases, ARGV[i]) end
+  withdrawOp()
 elseif op == 'run' or op == 'window' then
   counts = countOp()
-elseif op == 'withdraw' then
-  withdrawOp()
 elseif op == 'restore' then
   local epoch, state, reason, ttl, attempt = tonumber(ARGV[6]), ARGV[7], ARGV[8], tonumber(ARGV[9]), tonumber(ARGV[10])
   if F.epoch < epoch then

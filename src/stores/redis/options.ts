@@ -38,8 +38,10 @@ export interface RedisStoreOptions {
    */
   readonly timeoutMs?: number | undefined;
   /**
-   * This process's id in votes, leases and events.
-   * @default a random UUID
+   * This process's id in votes, leases and events: 1 to 256 characters, one per process. Give
+   * one that survives a restart (a pod name, with the worker's number if a pod runs several
+   * processes): a process restarted under the same id replaces its vote instead of adding one.
+   * @default a random UUID (each start counts as a new process toward quorum)
    */
   readonly instanceId?: string | undefined;
   /**

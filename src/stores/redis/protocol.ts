@@ -138,17 +138,24 @@ export function parseReply(reply: unknown): Reply {
   throw new TypeError('tripswitch/redis: unexpected script reply');
 }
 
-/** The reply of the `names` operation: the index's names (not closed in the fleet), and the server's time. */
-export function parseNames(reply: unknown): { names: string[]; now: number } {
+/**
+ * The reply of the `names` operation: the index's names (not closed in the fleet), each with
+ * the epoch it is listed at (as Redis holds it, for pruning it), and the server's time.
+ */
+export function parseNames(reply: unknown): { names: string[]; epochs: string[]; now: number } {
   if (Array.isArray(reply) && reply.length === 2 && Array.isArray(reply[0])) {
     const now = asNumber(reply[1]);
     const flat = reply[0] as unknown[];
     const names: string[] = [];
+    const epochs: string[] = [];
     for (let i = 0; i < flat.length; i += 2) {
-      const name = flat[i];
-      if (typeof name === 'string' && name.length <= MAX_NAME_LENGTH + 1) names.push(name);
+      const [name, epoch] = [flat[i], flat[i + 1]];
+      if (typeof name === 'string' && name.length <= MAX_NAME_LENGTH + 1 && typeof epoch === 'string' && epoch.length <= 20) {
+        names.push(name);
+        epochs.push(epoch);
+      }
     }
-    if (typeof now === 'number') return { names, now };
+    if (typeof now === 'number') return { names, epochs, now };
   }
   throw new TypeError('tripswitch/redis: unexpected script reply');
 }

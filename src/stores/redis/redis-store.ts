@@ -4,17 +4,23 @@ import { parseCountMessage, tell } from './counts.js';
 import { StoreHandlers } from './handlers.js';
 import { KnownStates } from './known.js';
 import { limiter } from './limiter.js';
-import { type Entry, type LinkContext, linkOf, withdrawCounts } from './link.js';
+import { type Entry, type LinkContext, linkOf } from './link.js';
 import { type RedisStoreOptions, resolveOptions } from './options.js';
+import { PACE, Pace } from './pace.js';
 import { channelOf, keysOf, parseMessage, transitionArgs, wireName } from './protocol.js';
-import { Runner } from './runner.js';
+import { reconciler } from './reconcile.js';
+import { Resync } from './resync.js';
+import { isLate, Runner } from './runner.js';
 import type { RedisStore } from './types.js';
 import { undelivered } from './undelivered.js';
+import { Votes } from './votes.js';
 
 export type { RedisStore, RedisStoreEvent } from './types.js';
 
 /** Background scripts (syncs, transitions) in flight at once; leases, which a call waits for, skip the queue. */
 const CONCURRENCY = 64;
+/** Lease ids withdrawn per name at most when the store closes. */
+const MAX_WITHDRAWN = 64;
 
 /**
  * Shares breaker state across processes through Redis: transitions, probe leases and votes go
@@ -47,17 +53,18 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
   if (counting === 'fleet') counts.reported = 0;
   const handlers = new StoreHandlers();
   const byName = new Map<string, Set<Entry>>();
-  const known = new KnownStates(() => performance.now());
+  const monotonic = () => performance.now();
+  const known = new KnownStates(monotonic);
+  const votes = new Votes(monotonic);
   /** `starting` until the first resynchronization, then `up` or `down`. */
   let phase: 'starting' | 'up' | 'down' = 'starting';
   let lastError: unknown;
   let closed = false;
   let closing: Promise<void> | undefined;
+  // Lease ids differ between two runs of a process under one instanceId.
+  const incarnation = Math.random().toString(36).slice(2, 8);
   let leaseSeq = 0;
-  let retryTimer: ReturnType<typeof setInterval> | undefined;
   let connectTimer: ReturnType<typeof setTimeout> | undefined;
-  let resyncing: Promise<void> | undefined;
-  let resyncAgain = false;
   const limited = limiter(CONCURRENCY);
   const inflight = new Set<Promise<unknown>>();
   const waiters: { resolve(): void; reject(error: unknown): void }[] = [];
@@ -81,22 +88,20 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
       handlers.emit('unavailable', { error });
     }
     settleWaiters(new Error('tripswitch/redis: Redis is unavailable; breakers decide alone until it is back', { cause: error }));
-    if (retryTimer === undefined) {
-      // No tick starts a round during another: a health check may last the whole interval, and
-      // rounds asked for at every tick would never end (nor would `close()`, which awaits them).
-      retryTimer = setInterval(
-        () => {
-          if (!resyncing) void resync();
-        },
-        Math.min(1000, Math.max(100, timeoutMs)),
-      );
-      (retryTimer as { unref?: () => void }).unref?.();
-    }
+    resync.down();
   };
+  /**
+   * A store operation failed. A late reply (a slow moment, one long script) only makes the
+   * store check Redis's health, and it stays available if Redis answers; any other error, or
+   * a failed check, makes it unavailable.
+   */
   const fail = (error: unknown) => {
     if (closed) return;
     counts.errors++;
-    markUnavailable(error);
+    if (phase === 'up' && isLate(error)) {
+      lastError = error;
+      resync.suspect();
+    } else markUnavailable(error);
   };
 
   const adopt = (entry: Entry, fleet: FleetState) => {
@@ -116,100 +121,100 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
     adopt(entry, fleet);
     for (const other of byName.get(entry.name) ?? []) if (other !== entry) adopt(other, fleet);
   };
-  /** Keeps the index of names not closed up to date after a state the fleet took or holds. */
-  const index = (name: string, fleet: FleetState) => {
-    track(limited(() => runner.index(name, fleet)).catch(fail));
+  /**
+   * Keeps the index of names not closed up to date after a state the fleet took or holds;
+   * `seen`, the epoch the index listed a name found closed at (prunes it). A write that fails
+   * is retried by the resynchronization.
+   */
+  const index = (name: string, fleet: FleetState, seen?: string) => {
+    const write = (): Promise<boolean> =>
+      runner.index(name, fleet, seen).then(
+        () => true,
+        (error: unknown) => {
+          fail(error);
+          return false;
+        },
+      );
+    track(
+      limited(async () => {
+        if (!(await write())) resync.add(`index:${name}`, write);
+      }),
+    );
   };
 
   const publish = (entry: Entry, transition: Transition) =>
     runner.run(entry.keys, entry.name, 'publish', [...transitionArgs(transition), String(quorum)]).then((reply) => {
       counts.published++;
+      votes.cast(entry.name, entry.keys, transition);
       answer(entry, reply.fleet);
       index(entry.name, reply.fleet);
     });
 
+  /** Keeps a transition not delivered, the latest only, for the resynchronization. */
+  const keep = (entry: Entry, transition: Transition) => {
+    if (entry.latest !== transition) return;
+    entry.pending = transition;
+    resync.add(entry, () => reconcile(entry));
+  };
+
   const send = (entry: Entry, transition: Transition) => {
     entry.latest = transition;
-    const keep = () => {
-      if (entry.latest === transition && entry.pending === undefined) entry.pending = transition;
-    };
     track(
       limited(async () => {
         // Queued behind an outage: kept for the resync instead of timing out in turn.
-        if (phase !== 'up') return keep();
+        if (phase !== 'up') return keep(entry, transition);
         try {
           await publish(entry, transition);
+          if (entry.pending === transition) entry.pending = undefined;
         } catch (error) {
-          keep();
+          keep(entry, transition);
           fail(error);
         }
       }),
     );
   };
 
-  /** Reconciles one member with the fleet: its own change made while unavailable wins, else the newer epoch. */
-  const sync = (entry: Entry): Promise<boolean> => limited(() => (closed ? Promise.resolve(true) : reconcile(entry)));
+  const { reconcile, sweep } = reconciler({
+    runner,
+    instanceId,
+    prefix: ownPrefix,
+    known,
+    closed: () => closed,
+    held: (name) => byName.get(name),
+    entries: () => entries(),
+    publish,
+    answer,
+    index,
+    fail,
+    add: (key, task) => resync.add(key, task),
+  });
+  /** Reconciles one member with the fleet, now (a breaker attached while the store is up). */
+  const sync = (entry: Entry): Promise<boolean> => limited(() => reconcile(entry));
 
-  const reconcile = async (entry: Entry): Promise<boolean> => {
-    const pending = entry.pending;
-    entry.pending = undefined;
-    let local: ReturnType<StoreMember['local']>;
-    try {
-      local = pending ? undefined : entry.member.local();
-    } catch {
-      local = undefined;
+  /** Every task of the resynchronization is done: the store is up, and shares what changed meanwhile. */
+  const synced = () => {
+    if (closed || phase === 'up') return;
+    const was = phase;
+    phase = 'up';
+    clearTimeout(connectTimer);
+    connectTimer = undefined;
+    for (const entry of entries()) {
+      const pending = entry.pending;
+      entry.pending = undefined;
+      if (pending) send(entry, pending);
     }
-    const transition = pending ?? (local?.epoch === 0 ? local.transition : undefined);
-    try {
-      if (transition) {
-        await publish(entry, transition);
-        return true;
-      }
-      const restore = local && local.transition.state !== 'closed' && Number.isSafeInteger(local.epoch) && local.epoch > 0;
-      const reply = restore
-        ? await runner.run(entry.keys, entry.name, 'restore', [
-            String(local?.epoch),
-            ...transitionArgs((local as { transition: Transition }).transition),
-          ])
-        : await runner.run(entry.keys, entry.name, 'read', []);
-      answer(entry, reply.fleet);
-      if (restore) index(entry.name, reply.fleet);
-      return true;
-    } catch (error) {
-      if (pending && entry.pending === undefined) entry.pending = pending;
-      fail(error);
-      return false;
-    }
+    if (was === 'down') handlers.emit('available', {});
+    settleWaiters();
   };
 
-  /** Learns the fleet's states not closed, for breakers not created yet; a closed name is pruned from the index. */
-  const load = async (): Promise<boolean> => {
-    let names: string[];
-    try {
-      names = await runner.names();
-    } catch (error) {
-      fail(error);
-      return false;
-    }
-    const results = await Promise.all(
-      names
-        .filter((name) => !byName.has(name))
-        .map((name) =>
-          limited(async () => {
-            try {
-              const reply = await runner.run(keysOf(ownPrefix, name), name, 'read', []);
-              known.learn(name, reply.fleet);
-              for (const entry of byName.get(name) ?? []) adopt(entry, reply.fleet);
-              if (reply.fleet.state === 'closed') index(name, reply.fleet);
-              return true;
-            } catch (error) {
-              fail(error);
-              return false;
-            }
-          }),
-        ),
-    );
-    return results.every(Boolean);
+  const resync = new Resync(
+    { up: () => phase === 'up', check: () => runner.ping().then((ok) => ok || checkFailed()), sweep, synced },
+    new Pace(PACE),
+    Math.min(1000, Math.max(100, timeoutMs)),
+  );
+  const checkFailed = (): false => {
+    if (phase === 'up') markUnavailable(lastError ?? new Error('tripswitch/redis: no answer to a health check'));
+    return false;
   };
 
   /** What each breaker's link uses of the store. */
@@ -219,7 +224,7 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
     counting,
     counts,
     up: () => phase === 'up',
-    leaseId: () => `${instanceId}:${++leaseSeq}`,
+    leaseId: () => `${instanceId}:${incarnation}:${++leaseSeq}`,
     send,
     answer,
     index,
@@ -233,42 +238,6 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
   };
 
   const entries = (): Entry[] => [...byName.values()].flatMap((set) => [...set]);
-
-  /** After a failure or a reconnect: checks Redis answers, reconciles every member, then reports `available`. */
-  const resync = (): Promise<void> => {
-    if (closed) return Promise.resolve();
-    if (resyncing) {
-      resyncAgain = true;
-      return resyncing;
-    }
-    const current = (async () => {
-      do {
-        resyncAgain = false;
-        if (phase !== 'up' && !(await runner.ping())) continue;
-        const round = entries();
-        const results = await Promise.all([load(), ...round.map(sync)]);
-        if (closed || !results.every(Boolean)) continue;
-        if (phase !== 'up') {
-          const was = phase;
-          phase = 'up';
-          clearInterval(retryTimer);
-          clearTimeout(connectTimer);
-          retryTimer = connectTimer = undefined;
-          for (const entry of entries()) if (entry.pending) send(entry, entry.pending);
-          for (const entry of entries()) entry.pending = undefined;
-          // Breakers attached during this round were not part of it.
-          const synced = new Set(round);
-          for (const entry of entries()) if (!synced.has(entry)) track(sync(entry));
-          if (was === 'down') handlers.emit('available', {});
-          settleWaiters();
-        }
-      } while (resyncAgain && !closed);
-    })().finally(() => {
-      resyncing = undefined;
-    });
-    resyncing = current;
-    return current;
-  };
 
   const onMessage = (message: unknown) => {
     if (closed) return;
@@ -292,13 +261,13 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
 
   /**
    * Delivers what is pending if Redis answers: waits for the start (at most until its
-   * deadline), tries once more when Redis was unavailable, then waits for every command in
-   * flight. Returns the error naming what could not be delivered, if anything.
+   * deadline), runs a round now when Redis was unavailable or something waits for one, then
+   * waits for every command in flight. Returns the error naming what could not be delivered.
    */
-  const deliver = async (): Promise<Error | undefined> => {
+  const deliver = async (closing: boolean): Promise<Error | undefined> => {
     if (phase === 'starting')
       await Promise.race([new Promise<void>((resolve) => waiters.push({ resolve, reject: resolve })), started]);
-    if (phase === 'down') await resync();
+    if (phase !== 'up' || resync.pending > 0) await resync.run(closing);
     while (inflight.size > 0) await Promise.allSettled([...inflight]);
     const left = entries().filter((entry) => entry.pending !== undefined);
     return left.length > 0
@@ -309,18 +278,45 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
       : undefined;
   };
 
+  /**
+   * A step of `close()` of its own: this process's votes (of the names it tripped within their
+   * open period) and the probe leases its breakers hold leave with it, so that quorum counts
+   * only live processes and another process may probe at once. Best effort, within `timeoutMs`.
+   */
+  const withdraw = async (): Promise<void> => {
+    if (phase !== 'up') return;
+    const names = new Map<string, { keys: string[]; leases: string[] }>();
+    for (const [name, keys] of votes.live()) names.set(name, { keys, leases: [] });
+    // Names this instance sent count reports for: the same operation takes its share of the run and its report.
+    for (const entry of entries())
+      if (entry.reported === true && !names.has(entry.name)) names.set(entry.name, { keys: entry.keys, leases: [] });
+    for (const entry of entries()) {
+      if (entry.leases.length === 0) continue;
+      let held = names.get(entry.name);
+      if (held === undefined) names.set(entry.name, (held = { keys: entry.keys, leases: [] }));
+      held.leases.push(...entry.leases.slice(-MAX_WITHDRAWN));
+    }
+    await Promise.all(
+      [...names].map(([name, { keys, leases }]) =>
+        limited(() => runner.run(keys, name, 'withdraw', leases.slice(-MAX_WITHDRAWN))).catch(() => {
+          counts.errors++;
+        }),
+      ),
+    );
+  };
+
   const close = (): Promise<void> => {
     if (closing) return closing;
     closing = (async () => {
       let error: unknown;
       try {
-        error = await deliver();
-        if (phase === 'up') await withdrawCounts(runner, entries());
+        error = await deliver(true);
+        await withdraw();
       } finally {
         closed = true;
-        clearInterval(retryTimer);
+        resync.close();
         clearTimeout(connectTimer);
-        retryTimer = connectTimer = undefined;
+        connectTimer = undefined;
         for (const entry of entries()) entry.attached = false;
         byName.clear();
         settleWaiters(new Error('tripswitch/redis: the store is closed'));
@@ -341,7 +337,7 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
     .start({
       channel,
       onMessage,
-      onReady: () => void resync(),
+      onReady: () => resync.reconnect(),
       onError: markUnavailable,
       onEnd: () => void close().catch(() => undefined),
       onOpen: () => {
@@ -351,7 +347,7 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
         (connectTimer as { unref?: () => void }).unref?.();
       },
     })
-    .then(() => resync());
+    .then(() => resync.start());
 
   return {
     instanceId,
@@ -375,6 +371,7 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
       const fleet = known.get(name);
       if (fleet !== undefined) adopt(entry, fleet);
       if (phase === 'up') track(sync(entry));
+      else resync.add(entry, () => reconcile(entry));
       return linkOf(context, entry);
     },
     stats: () => ({ available: phase === 'up' && !closed, ...counts }),
@@ -391,7 +388,7 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
     },
     async flush() {
       if (closing) return closing;
-      const error = await deliver();
+      const error = await deliver(false);
       if (error !== undefined) throw error;
     },
     close,

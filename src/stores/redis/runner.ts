@@ -8,6 +8,17 @@ const isNoScript = (error: unknown): boolean =>
   typeof (error as { message?: unknown } | null)?.message === 'string' &&
   (error as { message: string }).message.includes('NOSCRIPT');
 
+/**
+ * Whether a failure is a late reply: none within the deadline, or a command Redis ran after
+ * it (`LATE`). One late reply says little of Redis's health (a slow script, a busy moment):
+ * the store checks before it calls Redis unavailable. Any other error is an answer.
+ */
+export const isLate = (error: unknown): boolean => {
+  const message = (error as { message?: unknown } | null)?.message;
+  // The first: how `within` words a deadline passed.
+  return typeof message === 'string' && (message.startsWith('tripswitch/redis: no reply within') || message.startsWith('LATE '));
+};
+
 /** The process's monotonic clock, in milliseconds. */
 const monotonic = (): number => performance.now();
 
@@ -53,20 +64,25 @@ export class Runner {
     return within(sent, this.timeoutMs).then((raw) => this.learn(parse(raw)));
   }
 
-  /** The names the index lists as not closed in the fleet. */
-  names(): Promise<string[]> {
+  /** The names the index lists as not closed in the fleet, each with the epoch it is listed at. */
+  names(): Promise<Map<string, string>> {
     const [, index] = this.storeKeys;
     return within(this.send([index], ['names', this.channel, '', this.instanceId, '0']), this.timeoutMs).then((raw) => {
-      const { names, now } = parseNames(raw);
+      const { names, epochs, now } = parseNames(raw);
       this.offset = now - monotonic();
-      return names;
+      return new Map(names.map((name, i) => [name, epochs[i]]));
     });
   }
 
-  /** Records a fleet state of `name` in the index (newest epoch wins; closed names leave it). */
-  index(name: string, fleet: FleetState): Promise<void> {
+  /**
+   * Records a fleet state of `name` in the index (newest epoch wins; closed names leave it).
+   * `seen`: the epoch the index listed `name` at, which a closed state removes whatever its
+   * own epoch (a record that expired or was lost reads as closed at epoch 0).
+   */
+  index(name: string, fleet: FleetState, seen?: string): Promise<void> {
     const [, index] = this.storeKeys;
     const args = ['index', this.channel, name, this.instanceId, this.deadline(), String(fleet.epoch), fleet.state];
+    if (seen !== undefined) args.push(seen);
     return within(this.send([index], args), this.timeoutMs).then(() => undefined);
   }
 

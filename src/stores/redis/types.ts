@@ -56,8 +56,9 @@ export interface RedisStore extends BreakerStore {
    */
   flush(): Promise<void>;
   /**
-   * Delivers what is pending (within `timeoutMs` per command), then unsubscribes, releases
-   * the store's connections and stops every timer; the user's client stays open. Rejects,
+   * Delivers what is pending (within `timeoutMs` per command), withdraws this instance's
+   * votes and the probe leases its breakers hold, then unsubscribes, releases the store's
+   * connections and stops every timer; the user's client stays open. Rejects,
    * after releasing everything, naming the breakers whose latest transition could not be
    * delivered. Called by itself when the user's client ends.
    */

@@ -114,8 +114,8 @@ export function upstashStore(options: UpstashStoreOptions): UpstashStore {
     known.learn(entry.name, fleet);
     for (const member of byName.get(entry.name) ?? []) adopt(member, fleet);
   };
-  const index = (name: string, fleet: FleetState) => {
-    track(limited(() => runner.index(name, fleet)).catch(fail));
+  const index = (name: string, fleet: FleetState, seen?: string) => {
+    track(limited(() => runner.index(name, fleet, seen)).catch(fail));
   };
 
   const publish = (entry: Entry, transition: Transition) =>
@@ -257,13 +257,14 @@ export function upstashStore(options: UpstashStoreOptions): UpstashStore {
 
   /** Loads the index of names not closed, then reads them all (one pipeline); a closed name leaves the index. */
   const load = async (): Promise<void> => {
-    const names = await runner.names();
+    const listed = await runner.names();
     await Promise.all(
-      names.map(async (name) => {
+      [...listed].map(async ([name, seen]) => {
         const reply = await runner.run(keysOf(prefix, name), name, 'read', []);
         known.learn(name, reply.fleet);
         for (const entry of byName.get(name) ?? []) adopt(entry, reply.fleet);
-        if (reply.fleet.state === 'closed') index(name, reply.fleet);
+        // Found closed at the epoch it was listed at (a record gone, say): the entry is pruned.
+        if (reply.fleet.state === 'closed') index(name, reply.fleet, seen);
       }),
     );
     loadedAt = performance.now();
