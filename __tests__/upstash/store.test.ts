@@ -295,6 +295,33 @@ describe('waitUntil', () => {
   });
 });
 
+describe('counting across the fleet', () => {
+  it('an instance that never failed, reading a run not announced, sends none of its successes: the run goes on', async () => {
+    const prefix = fresh();
+    const a = upstashStore({ client: bridge.client(), prefix, refreshMs: 20, instanceId: 'a' });
+    const b = upstashStore({ client: bridge.client(), prefix, refreshMs: 20, instanceId: 'b' });
+    const failing = createBreaker({ name: 'dep', store: a, failureThreshold: 5 });
+    const healthy = createBreaker({ name: 'dep', store: b, failureThreshold: 5 });
+    // A first failure, then one in a row: the fleet's run is 2, from one instance (not announced).
+    await failing.execute(fail).catch(() => undefined);
+    await failing.execute(fail).catch(() => undefined);
+    await a.flush();
+    await until(() => failing.stats().fleet?.failures === 2);
+    // The healthy instance reads the fleet's counts at each of its refreshes, about 10 of them.
+    const start = Date.now();
+    while (Date.now() - start < 250) {
+      await healthy.execute(() => 1);
+      await sleep(5);
+    }
+    await b.flush();
+    expect(healthy.stats().fleet).toEqual({ calls: 2, failures: 2, slowCalls: 0, instances: 1 });
+    // Not told to count every outcome, it sent nothing: its successes did not end the run.
+    expect(b.stats().reported).toBe(0);
+    await a.close();
+    await b.close();
+  });
+});
+
 describe('stats', () => {
   it('counts a state made elsewhere once, however often it is read', async () => {
     const prefix = fresh();

@@ -13,8 +13,10 @@
  * reason, granted (lease only), and the server's time in ms; the counting operations (`run`,
  * `window`, with two more keys: the run hash and the reports hash) add the fleet's counts:
  * calls, failures, slow calls, instances, and 1 while the fleet wants every outcome of the name
- * from the process (0 otherwise). Numbers that may exceed 14
- * digits travel as strings (Lua formats numbers with 14 significant digits).
+ * from the process (0 otherwise). So does a `read` given a counting mode (`run`, `window`): it
+ * reports nothing, and answers what the channel would have told a process with no subscription.
+ * Numbers that may exceed 14 digits travel as strings (Lua formats numbers with 14 significant
+ * digits).
  *
  * The index hash lists the names whose fleet state is not closed (name -> epoch), so that a
  * process that starts knows them before its breakers are created, and a process that
@@ -198,6 +200,31 @@ local function withdrawOp()
   end
   redis.call('HDEL', reports, 'i:' .. me)
 end
+-- A read with a counting mode ('run' or 'window'), from a process with no subscription: the fleet's counts as the
+-- channel would have told them, reporting nothing and changing nothing. The fleet wants every outcome from the process
+-- while a run it has a share in is counted or a run is announced, or while the fleet counts the name's windows.
+local function peekOp(mode)
+  if F.state ~= 'closed' then return NONE end
+  if mode == 'run' then
+    local r = redis.call('HMGET', runKey, '#', '#p', '#a', 'i:' .. me)
+    local n = tonumber(r[1]) or 0
+    local c = { n, n, 0, tonumber(r[2]) or 0, 0 }
+    if n > 0 and (r[3] == '1' or (tonumber(r[4]) or 0) > 0) then c[5] = 1 end
+    return c
+  end
+  local all = redis.call('HGETALL', reports)
+  local c = { 0, 0, 0, 0, 0 }
+  for i = 1, #all, 2 do
+    if all[i] == '#' then c[5] = 1
+    else
+      local k, f, sl, e = string.match(all[i + 1], '^(%d+),(%d+),(%d+),(%d+)$')
+      if tonumber(e) and tonumber(e) > now then
+        c[1], c[2], c[3], c[4] = c[1] + tonumber(k), c[2] + tonumber(f), c[3] + tonumber(sl), c[4] + 1
+      end
+    end
+  end
+  return c
+end
 local function countOp()
   -- Only a closed fleet counts; a name's counts start again with each transition.
   if F.state ~= 'closed' then return NONE end
@@ -240,6 +267,8 @@ elseif op == 'withdraw' then
   withdrawOp()
 elseif op == 'run' or op == 'window' then
   counts = countOp()
+elseif op == 'read' and (ARGV[6] == 'run' or ARGV[6] == 'window') then
+  counts = peekOp(ARGV[6])
 elseif op == 'restore' then
   local epoch, state, reason, ttl, attempt = tonumber(ARGV[6]), ARGV[7], ARGV[8], tonumber(ARGV[9]), tonumber(ARGV[10])
   if F.epoch < epoch then

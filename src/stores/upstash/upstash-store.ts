@@ -1,6 +1,6 @@
 import { joinFleet } from '../../fleet.js';
-import type { CountReport, FleetState, StoreLink, StoreMember, Transition } from '../../store.js';
-import { countArgs, parseCountReply, tell } from '../redis/counts.js';
+import type { FleetState, StoreLink, StoreMember, Transition } from '../../store.js';
+import { parseCountReply, tell } from '../redis/counts.js';
 import { StoreHandlers } from '../redis/handlers.js';
 import { KnownStates } from '../redis/known.js';
 import { limiter } from '../redis/limiter.js';
@@ -11,7 +11,6 @@ import { undelivered } from '../redis/undelivered.js';
 import { clocked } from './clock.js';
 import { cleanError } from './errors.js';
 import { resolveOptions, type UpstashStoreOptions } from './options.js';
-import { probeFor } from './probe.js';
 import { calledHook, dueAfter, type Paced, reportSlot, stopAll, type Timers } from './refresh.js';
 import { restTransport, tokenOf } from './transport.js';
 import type { UpstashStore } from './types.js';
@@ -21,8 +20,6 @@ const CONCURRENCY = 64;
 
 type Member = Entry &
   Paced & {
-    /** Until when (monotonic ms) the breaker's last count report counts in Redis. */
-    reportLive: number;
     /** Whether a refresh last told the breaker of counts that were not all zero. */
     told: boolean;
     /** The newest fleet epoch a read brought this breaker. */
@@ -151,19 +148,22 @@ export function upstashStore(options: UpstashStoreOptions): UpstashStore {
 
   /** Reads the fleet's state of one name; a state made elsewhere is taken up (`remote`). */
   const read = (entry: Member): Promise<void> => {
-    const probe = counting === 'fleet' ? countProbe(entry) : undefined;
-    if (probe !== undefined) return readCounts(entry, probe);
+    const mode = counting === 'fleet' ? entry.member.reports : undefined;
+    if (mode !== undefined) return readCounts(entry, mode);
     return runner.run(entry.keys, entry.name, 'read', []).then((reply) => {
       applied(entry, reply.fleet);
       answer(entry, reply.fleet);
     });
   };
 
-  const countProbe = (entry: Member): CountReport | undefined =>
-    probeFor(entry.member.reports, performance.now() < entry.reportLive, refreshMs);
-  const readCounts = (entry: Member, probe: CountReport): Promise<void> => {
-    const [op, args] = countArgs(probe, quorum);
-    return runner.run(entry.keys, entry.name, op, args, parseCountReply).then((reply) => {
+  /**
+   * Counting across the fleet, what an instance with a subscription hears (a run announced or
+   * ended, the fleet counting a name's windows or not) this one reads at its refresh, in the
+   * same request: a read given the counting mode answers the fleet's counts, and whether it
+   * wants every outcome from this instance, without reporting or changing anything.
+   */
+  const readCounts = (entry: Member, mode: 'run' | 'window'): Promise<void> =>
+    runner.run(entry.keys, entry.name, 'read', [mode], parseCountReply).then((reply) => {
       applied(entry, reply.fleet);
       // Counts of nothing are news only to a breaker that was told of a run: it ended.
       const { calls, failures, slowCalls } = reply.counts;
@@ -173,7 +173,6 @@ export function upstashStore(options: UpstashStoreOptions): UpstashStore {
       if (reply.fleet.state === 'closed' && news) for (const member of byName.get(entry.name) ?? []) tell(member.member, reply);
       answer(entry, reply.fleet);
     });
-  };
 
   /** Reconciles one breaker after an outage: its own change made meanwhile wins, else the fleet's newer state. */
   const reconcile = async (entry: Member): Promise<void> => {
@@ -306,7 +305,6 @@ export function upstashStore(options: UpstashStoreOptions): UpstashStore {
         nextAt: fresh,
         calls: 0,
         reportAt: 0,
-        reportLive: 0,
         told: false,
         seen: 0,
       };
@@ -324,12 +322,7 @@ export function upstashStore(options: UpstashStoreOptions): UpstashStore {
         called: calledHook(entry, refreshMs, () => refresh(entry)),
         report:
           report &&
-          ((counted) =>
-            reportSlot(entry, refreshMs, timers).then(() => {
-              if (!entry.attached) return undefined;
-              entry.reportLive = performance.now() + counted.keepMs;
-              return report(counted);
-            })),
+          ((counted) => reportSlot(entry, refreshMs, timers).then(() => (entry.attached ? report(counted) : undefined))),
       };
     },
     stats: () => ({ available: up && !closed, ...counts }),
