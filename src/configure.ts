@@ -70,10 +70,25 @@ export function plan(current: Resolved, partial: unknown): Plan {
   return { next, changed };
 }
 
-/** @internal Rate mode: the calls the window must hold before a decision (a count window: at most its size). */
-export function minimumOf(o: Resolved): number {
+/**
+ * @internal Puts resolved options in force, at creation and by `configure`: the fields the
+ * breaker derives from them (`minimum`: in rate mode, the calls the window must hold before a
+ * decision, at most a count window's size), an empty window when `fresh`, and the health
+ * check when that option is given (made once, and never again once disposed).
+ */
+export function adopt(b: Tunable, o: Resolved, fresh: boolean): void {
   const w = o.window;
-  return w.kind === 'count' ? Math.min(o.minimumCalls, w.size) : o.minimumCalls;
+  b.o = o;
+  if (fresh) {
+    b.window = makeWindow(w);
+    b.run = 0;
+  }
+  b.kind = w.kind;
+  b.timed = o.slowCallDurationMs !== undefined;
+  b.minimum = w.kind === 'count' ? Math.min(o.minimumCalls, w.size) : o.minimumCalls;
+  // The plain handlers are made for one `isResultFailure`.
+  b.plain = undefined;
+  if (o.healthCheck !== undefined && b.health === undefined) b.health = healthCheck(b);
 }
 
 /**
@@ -82,18 +97,9 @@ export function minimumOf(o: Resolved): number {
  * options that changed, when any did.
  */
 export function apply(b: Tunable, { next, changed }: Plan): void {
-  b.o = next;
-  if ('window' in changed) {
-    b.window = makeWindow(next.window);
-    b.run = 0;
-  }
-  b.kind = next.window.kind;
-  b.timed = next.slowCallDurationMs !== undefined;
-  b.minimum = minimumOf(next);
-  // The plain handlers were made for the old `isResultFailure`.
-  b.plain = undefined;
-  // An option left out keeps its value: a health check, once given, only changes its function.
-  if (next.healthCheck !== undefined && b.health === undefined) (b.health = healthCheck(b)).moved(b.s.kind);
+  adopt(b, next, 'window' in changed);
+  // A health check given now starts on an open breaker (told again, one already running arms no second timer).
+  b.health?.moved(b.s.kind);
   if (Object.keys(changed).length > 0 && b.events.wants(BIT.configure)) {
     b.events.emit('configure', { name: b.name, options: changed });
   }
