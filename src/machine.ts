@@ -87,8 +87,7 @@ export function observe(m: Machine): Inner {
       moveTo(m, { kind: 'halfOpen', ttl: resetFor(m, m.attempt), settled: 0, failed: 0, slow: 0, running: [] }, 'halfOpen');
     } else if (s.kind === 'halfOpen' && s.running.length > 0 && probeExpired(m, s)) {
       // A probe past its deadline counts as failed: at once with 'all', in the rate with 'rate'.
-      if (m.o.halfOpenPolicy === 'all') reopen(m, 'probeFailed', m.attempt + 1);
-      else judge(m, s);
+      judge(m, s, true);
     } else {
       return s;
     }
@@ -97,37 +96,37 @@ export function observe(m: Machine): Inner {
 
 /**
  * Whether a probe let through has run past its deadline (one waiting for its lease has not
- * started). With `halfOpenPolicy: 'rate'` the expired ones are taken out, each counted failed.
+ * started). The expired ones are taken out, each counted failed.
  */
 function probeExpired(m: Machine, s: HalfOpen): boolean {
   const now = m.now();
-  const rate = m.o.halfOpenPolicy === 'rate';
   let expired = false;
   for (const probe of s.running.slice()) {
-    if (probe.lease !== undefined || now < probe.deadline) continue;
-    expired = true;
-    if (!rate) break;
-    release(m, probe);
-    s.settled++;
-    s.failed++;
+    if (probe.lease === undefined && now >= probe.deadline) {
+      release(m, probe);
+      s.settled++;
+      s.failed++;
+      expired = true;
+    }
   }
   return expired;
 }
 
 /**
- * @internal Once `halfOpenMaxCalls` probes have settled, closes or reopens: with 'all' closes
- * when none failed; with 'rate' when their failure (and slow-call) rate is below its
- * threshold. Returns whether the state changed. (A 'rate' period may go on under 'all', or
- * fewer probes be asked for, after `configure`.)
+ * @internal Decides a half-open period once `halfOpenMaxCalls` probes have settled, or at once
+ * on a probe just `failed` with 'all': with 'all' closes when none failed; with 'rate' when
+ * their failure (and slow-call) rate is below its threshold; else reopens. Returns whether the
+ * state changed. (A 'rate' period may go on under 'all', or fewer probes be asked for, after
+ * `configure`.)
  */
-export function judge(m: Machine, s: HalfOpen): boolean {
+export function judge(m: Machine, s: HalfOpen, failed = false): boolean {
   const o = m.o;
   const n = s.settled;
-  if (n < o.halfOpenMaxCalls) return false;
-  const bad =
-    o.halfOpenPolicy === 'all'
-      ? s.failed > 0
-      : s.failed / n >= o.failureRateThreshold || (o.slowCallDurationMs !== undefined && s.slow / n >= o.slowCallRateThreshold);
+  const all = o.halfOpenPolicy === 'all';
+  if (!(failed && all) && n < o.halfOpenMaxCalls) return false;
+  const bad = all
+    ? s.failed > 0
+    : s.failed / n >= o.failureRateThreshold || (o.slowCallDurationMs !== undefined && s.slow / n >= o.slowCallRateThreshold);
   if (bad) reopen(m, 'probeFailed', m.attempt + 1);
   else moveTo(m, CLOSED, 'close', 'probesSucceeded');
   return true;
