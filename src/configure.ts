@@ -29,12 +29,14 @@ export interface Tunable extends Callee {
   health: HealthCheck | undefined | null;
 }
 
-/** The options `o` was resolved from, as they could have been given: `resolveOptions` makes `o` of them again. */
-function given(o: Resolved): Record<string, unknown> {
+/**
+ * The options `o` was resolved from, as they could have been given (`resolveOptions` makes `o`
+ * of them again), in rate mode or not as `rate` says: the other mode's options left out.
+ */
+function given(o: Resolved, rate = o.window.kind !== 'consecutive'): Record<string, unknown> {
   const { kind, ...window } = o.window;
-  const out: Record<string, unknown> = { ...o, initialState: undefined, window: kind === 'consecutive' ? undefined : window };
-  if (kind === 'consecutive') for (const key of RATE_MODE_OPTIONS) out[key] = undefined;
-  else out.failureThreshold = undefined;
+  const out: Record<string, unknown> = { ...o, initialState: undefined, window: rate ? window : undefined };
+  for (const key of rate ? ['failureThreshold'] : RATE_MODE_OPTIONS) out[key] = undefined;
   return out;
 }
 
@@ -46,18 +48,18 @@ function given(o: Resolved): Record<string, unknown> {
  */
 export function plan(current: Resolved, partial: unknown): Plan {
   const p = optionsObject('options', partial);
+  const was = given(current);
+  // (`was` holds no `initialState`: giving one is always a change.)
   for (const key of FIXED) {
-    if (p[key] !== undefined && (key === 'initialState' || p[key] !== current[key])) {
+    if (p[key] !== undefined && p[key] !== was[key]) {
       throw new TypeError(`${key} cannot be changed by configure: it is fixed when the breaker is made`);
     }
   }
-  const was = given(current);
-  const merged = { ...was };
-  if (p.window !== undefined) merged.failureThreshold = undefined;
-  else if (p.failureThreshold !== undefined) {
-    merged.window = undefined;
-    for (const key of RATE_MODE_OPTIONS) merged[key] = undefined;
-  }
+  // The current options in the mode given, the options given over them (a `window` given replaces the one left).
+  const merged = given(
+    current,
+    p.window !== undefined || (p.failureThreshold === undefined && current.window.kind !== 'consecutive'),
+  );
   for (const key of Object.keys(p)) if (p[key] !== undefined) merged[key] = p[key];
   const next = resolveOptions(merged);
   const now = given(next);
