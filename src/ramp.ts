@@ -25,10 +25,9 @@ export function rampShare(m: Machine): number {
  * (or what is left of it, when less).
  */
 export function rampAdmits(m: Machine, s: Inner): number {
-  const share = rampShare(m);
-  if (m.s !== s) return 0;
   const ramp = s as Ramp;
-  ramp.credit += share;
+  // A ramp just over lets the call through: its share, 1, makes the credit a whole call.
+  ramp.credit += rampShare(m);
   if (ramp.credit >= 1) {
     ramp.credit -= 1;
     return 0;
