@@ -19,6 +19,7 @@ import {
   moveTo,
   observe,
   openNow,
+  rampShare,
   release,
   resetFor,
 } from './machine.js';
@@ -26,7 +27,6 @@ import type { BreakerOptions, BreakerSettings } from './options.js';
 import { knownKeys, optionsObject, type Resolved, resolveOptions } from './options.js';
 import { REFUSED } from './outcome.js';
 import { ManualPermit } from './permit.js';
-import { rampShare } from './ramp.js';
 import type { Checked } from './rules.js';
 import { type BreakerSnapshot, parseSnapshot, SNAPSHOT_VERSION } from './snapshot.js';
 import type { State } from './state.js';

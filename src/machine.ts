@@ -158,12 +158,28 @@ export function resetFor(m: Machine, attempt: number): number {
 }
 
 /**
+ * @internal The share of calls a breaker lets through now: `t / rampUpMs` at `t` ms after a
+ * close from half-open (`ramp.ts`), 1 when it is not ramping. A ramp that has run its course ends here,
+ * quietly: the breaker was closed all along, so no event and no new generation.
+ */
+export function rampShare(m: Machine): number {
+  const s = m.s;
+  if (s === CLOSED || s.kind !== 'closed') return 1;
+  const share = (m.now() - (s as Ramp).since) / m.o.rampUpMs;
+  // A ramp set to 0 by `configure` (share NaN or Infinity) is over too.
+  if (share >= 1 || !(share === share)) {
+    m.s = CLOSED;
+    return 1;
+  }
+  return share;
+}
+
+/**
  * @internal Opens for the reset timeout of `attempt` (or `ms`). An opening during a ramp goes
  * on from the open period before it: `attempt + 1` of that one.
  */
 export function reopen(m: Machine, reason: OpenReason, attempt: number, ms?: number): void {
-  const s = m.s;
-  if (s !== CLOSED && s.kind === 'closed' && m.now() - (s as Ramp).since < m.o.rampUpMs) attempt = (s as Ramp).attempt + 1;
+  if (rampShare(m) < 1) attempt = (m.s as Ramp).attempt + 1;
   ms ??= resetFor(m, attempt);
   m.attempt = attempt;
   moveTo(m, { kind: 'open', until: m.now() + ms }, 'open', reason, ms);
