@@ -166,12 +166,10 @@ export function rampShare(m: Machine): number {
   const s = m.s;
   if (s === CLOSED || s.kind !== 'closed') return 1;
   const share = (m.now() - (s as Ramp).since) / m.o.rampUpMs;
-  // A ramp set to 0 by `configure` (share NaN or Infinity) is over too.
-  if (share >= 1 || !(share === share)) {
-    m.s = CLOSED;
-    return 1;
-  }
-  return share;
+  if (share < 1) return share;
+  // Over; so is a ramp set to 0 by `configure` (a share of NaN or Infinity).
+  m.s = CLOSED;
+  return 1;
 }
 
 /**
