@@ -170,9 +170,9 @@ function recordIgnored(c: Counter, gen: number, probe: Probe | undefined, error:
 
 /** A probe (already out of its slot) settled: counted among the period's probes, which may now decide. */
 function probeSettled(c: Counter, s: HalfOpen, failed: boolean, slow: boolean): void {
-  s.settled++;
-  if (failed) s.failed++;
-  if (slow) s.slow++;
+  s.calls++;
+  if (failed) s.failures++;
+  if (slow) s.slowCalls++;
   // Probes of one period may run in several processes: the fleet counts their successes.
   if (!judge(c, s, failed)) c.fleet?.probeDone(failed ? 'ignore' : 'success');
 }

@@ -9,8 +9,8 @@ import type { Window } from './windows/window.js';
  * @internal The state, replaced whole on every transition. `until` and `deadline` are in the
  * breaker's monotonic time. Closed is the shared `CLOSED`, or a ramp (see `ramp.ts`): closed
  * `since` a close from half-open, after an open period of `attempt`, with its `credit` of
- * calls. Half-open counts its probes `settled` (successes; with `halfOpenPolicy: 'rate'`
- * failures too), and among them the `failed` and `slow` ones.
+ * calls. Half-open counts the probes settled as a window counts calls: `calls` (successes;
+ * with `halfOpenPolicy: 'rate'` failures too), and among them `failures` and `slowCalls`.
  */
 export type Inner =
   | { readonly kind: 'closed' }
@@ -19,9 +19,9 @@ export type Inner =
   | {
       readonly kind: 'halfOpen';
       readonly ttl: number;
-      settled: number;
-      failed: number;
-      slow: number;
+      calls: number;
+      failures: number;
+      slowCalls: number;
       readonly running: Probe[];
     }
   | { readonly kind: 'isolated' }
@@ -84,7 +84,7 @@ export function observe(m: Machine): Inner {
     const s = m.s;
     if (s.kind === 'open') {
       if (m.now() < s.until) return s;
-      moveTo(m, { kind: 'halfOpen', ttl: resetFor(m, m.attempt), settled: 0, failed: 0, slow: 0, running: [] }, 'halfOpen');
+      moveTo(m, { kind: 'halfOpen', ttl: resetFor(m, m.attempt), calls: 0, failures: 0, slowCalls: 0, running: [] }, 'halfOpen');
     } else if (s.kind === 'halfOpen' && s.running.length > 0 && probeExpired(m, s)) {
       // A probe past its deadline counts as failed: at once with 'all', in the rate with 'rate'.
       judge(m, s, true);
@@ -104,8 +104,8 @@ function probeExpired(m: Machine, s: HalfOpen): boolean {
   for (const probe of s.running.slice()) {
     if (probe.lease === undefined && now >= probe.deadline) {
       release(m, probe);
-      s.settled++;
-      s.failed++;
+      s.calls++;
+      s.failures++;
       expired = true;
     }
   }
@@ -121,12 +121,13 @@ function probeExpired(m: Machine, s: HalfOpen): boolean {
  */
 export function judge(m: Machine, s: HalfOpen, failed = false): boolean {
   const o = m.o;
-  const n = s.settled;
+  const n = s.calls;
   const all = o.halfOpenPolicy === 'all';
   if (!(failed && all) && n < o.halfOpenMaxCalls) return false;
   const bad = all
-    ? s.failed > 0
-    : s.failed / n >= o.failureRateThreshold || (o.slowCallDurationMs !== undefined && s.slow / n >= o.slowCallRateThreshold);
+    ? s.failures > 0
+    : s.failures / n >= o.failureRateThreshold ||
+      (o.slowCallDurationMs !== undefined && s.slowCalls / n >= o.slowCallRateThreshold);
   if (bad) reopen(m, 'probeFailed', m.attempt + 1);
   else moveTo(m, CLOSED, 'close', 'probesSucceeded');
   return true;
