@@ -121,13 +121,12 @@ function probeExpired(m: Machine, s: HalfOpen): boolean {
  */
 export function judge(m: Machine, s: HalfOpen, failed = false): boolean {
   const o = m.o;
-  const n = s.calls;
   const all = o.halfOpenPolicy === 'all';
-  if (!(failed && all) && n < o.halfOpenMaxCalls) return false;
+  if (!(failed && all) && s.calls < o.halfOpenMaxCalls) return false;
   const bad = all
     ? s.failures > 0
-    : s.failures / n >= o.failureRateThreshold ||
-      (o.slowCallDurationMs !== undefined && s.slowCalls / n >= o.slowCallRateThreshold);
+    : s.failures / s.calls >= o.failureRateThreshold ||
+      (o.slowCallDurationMs !== undefined && s.slowCalls / s.calls >= o.slowCallRateThreshold);
   if (bad) reopen(m, 'probeFailed', m.attempt + 1);
   else moveTo(m, CLOSED, 'close', 'probesSucceeded');
   return true;
