@@ -48,7 +48,7 @@ export function enter(g: Gate): Probe | undefined | typeof REFUSED {
     const fleet = g.fleet;
     const held = fleet?.held(s.running);
     if (held !== undefined) return admitted(g, held);
-    if (s.settled + s.running.length < g.o.halfOpenMaxCalls && (fleet === undefined || fleet.refusalLeft() === 0)) {
+    if (s.calls + s.running.length < g.o.halfOpenMaxCalls && (fleet === undefined || fleet.refusalLeft() === 0)) {
       const probe: Probe = { deadline: g.now() + s.ttl, lease: undefined };
       s.running.push(probe);
       // With a store, the slot is held while the fleet is asked for a lease: not yet let through.
@@ -102,7 +102,7 @@ export function retryAfter(g: Gate, s: Inner): number {
     case 'halfOpen': {
       const refused = g.fleet === undefined ? 0 : g.fleet.refusalLeft();
       if (refused > 0) return refused;
-      return s.settled + s.running.length < g.o.halfOpenMaxCalls ? 0 : Math.max(0, s.running[0].deadline - g.now());
+      return s.calls + s.running.length < g.o.halfOpenMaxCalls ? 0 : Math.max(0, s.running[0].deadline - g.now());
     }
     default:
       return 0;

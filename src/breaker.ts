@@ -1,12 +1,12 @@
 import { admitted, enter, type Gate, refusal, reject, retryAfter, startTime } from './admission.js';
 import { Context, execute, executeLeased, guard, thrown, track } from './call.js';
-import { apply, minimumOf, plan } from './configure.js';
+import { adopt, apply, plan } from './configure.js';
 import type { PlainHandlers } from './counting.js';
 import { Emit, type EventType, type Hub } from './events.js';
 import type { Joining } from './fleet.js';
 import type { FleetHooks } from './fleet-hooks.js';
 import type { Rooms } from './follow.js';
-import { type HealthCheck, healthCheck } from './health-check.js';
+import type { HealthCheck } from './health-check.js';
 import {
   CLOSED,
   close,
@@ -19,6 +19,7 @@ import {
   moveTo,
   observe,
   openNow,
+  rampShare,
   release,
   resetFor,
 } from './machine.js';
@@ -26,14 +27,12 @@ import type { BreakerOptions, BreakerSettings } from './options.js';
 import { knownKeys, optionsObject, type Resolved, resolveOptions } from './options.js';
 import { REFUSED } from './outcome.js';
 import { ManualPermit } from './permit.js';
-import { rampShare } from './ramp.js';
 import type { Checked } from './rules.js';
 import { type BreakerSnapshot, parseSnapshot, SNAPSHOT_VERSION } from './snapshot.js';
 import type { State } from './state.js';
 import type { BreakerStats, FleetCounts, TotalStats } from './stats.js';
 import type { BreakerStore } from './store.js';
 import type { Breaker, CallContext, ExecuteOptions, Fallback, Guarded, Permit } from './types.js';
-import { makeWindow } from './windows/make.js';
 import type { Window } from './windows/window.js';
 
 /** What the fleet glue a store brings may do to its breaker (see `Rooms`). */
@@ -49,15 +48,15 @@ const ROOMS: Rooms = { observe, moveTo, isolate, disable, release, CLOSED, admit
  */
 export class CircuitBreaker implements Breaker, Gate {
   readonly name: string;
-  // Replaced whole by `configure` (`configure.ts`), with the fields derived from it.
-  o: Resolved;
+  // Set with the fields derived from it by `adopt` (`configure.ts`), at creation and by `configure`.
+  o!: Resolved;
   readonly events: Emit;
   s: Inner = CLOSED;
   gen = 0;
   attempt = 1;
   run = 0;
   inFlight = 0;
-  window: Window;
+  window!: Window;
   // The totals of `stats()`, kept as fields: one object fewer to reach on every call.
   calls = 0;
   successes = 0;
@@ -65,9 +64,9 @@ export class CircuitBreaker implements Breaker, Gate {
   ignored = 0;
   rejected = 0;
   timeouts = 0;
-  timed: boolean;
-  kind: 'consecutive' | 'count' | 'time';
-  minimum: number;
+  timed!: boolean;
+  kind!: 'consecutive' | 'count' | 'time';
+  minimum!: number;
   // Given a number at once: a field that starts as undefined would box every time written to it.
   private mono = 0;
   plain: PlainHandlers | undefined;
@@ -80,17 +79,13 @@ export class CircuitBreaker implements Breaker, Gate {
   readonly onMove: ((breaker: Machine, to: State) => void) | undefined;
 
   constructor(options: Resolved, parent?: Hub, onMove?: (breaker: CircuitBreaker, to: State) => void) {
-    this.o = options;
     this.name = options.name;
     this.events = new Emit(parent);
     // Only ever called with this breaker.
     this.onMove = onMove as ((breaker: Machine, to: State) => void) | undefined;
-    this.window = makeWindow(options.window);
-    this.timed = options.slowCallDurationMs !== undefined;
-    this.kind = options.window.kind;
-    this.minimum = minimumOf(options);
-    // The health check's timer, with that option only: told of every state change from here on.
-    this.health = options.healthCheck === undefined ? undefined : healthCheck(this);
+    // The window and the fields derived from the options, as `configure` sets them again; the
+    // health check's timer, with that option only, is told of every state change from here on.
+    adopt(this, options, true);
     const raw = options.clock.now();
     this.lastRaw = this.mono = typeof raw === 'number' && Number.isFinite(raw) ? raw : 0;
     if (options.initialState !== undefined) this.restore(parseSnapshot(options.initialState));

@@ -29,12 +29,14 @@ export interface Tunable extends Callee {
   health: HealthCheck | undefined | null;
 }
 
-/** The options `o` was resolved from, as they could have been given: `resolveOptions` makes `o` of them again. */
-function given(o: Resolved): Record<string, unknown> {
+/**
+ * The options `o` was resolved from, as they could have been given (`resolveOptions` makes `o`
+ * of them again), in rate mode or not as `rate` says: the other mode's options left out.
+ */
+function given(o: Resolved, rate = o.window.kind !== 'consecutive'): Record<string, unknown> {
   const { kind, ...window } = o.window;
-  const out: Record<string, unknown> = { ...o, initialState: undefined, window: kind === 'consecutive' ? undefined : window };
-  if (kind === 'consecutive') for (const key of RATE_MODE_OPTIONS) out[key] = undefined;
-  else out.failureThreshold = undefined;
+  const out: Record<string, unknown> = { ...o, initialState: undefined, window: rate ? window : undefined };
+  for (const key of rate ? ['failureThreshold'] : RATE_MODE_OPTIONS) out[key] = undefined;
   return out;
 }
 
@@ -46,18 +48,18 @@ function given(o: Resolved): Record<string, unknown> {
  */
 export function plan(current: Resolved, partial: unknown): Plan {
   const p = optionsObject('options', partial);
+  const was = given(current);
+  // (`was` holds no `initialState`: giving one is always a change.)
   for (const key of FIXED) {
-    if (p[key] !== undefined && (key === 'initialState' || p[key] !== current[key])) {
+    if (p[key] !== undefined && p[key] !== was[key]) {
       throw new TypeError(`${key} cannot be changed by configure: it is fixed when the breaker is made`);
     }
   }
-  const was = given(current);
-  const merged = { ...was };
-  if (p.window !== undefined) merged.failureThreshold = undefined;
-  else if (p.failureThreshold !== undefined) {
-    merged.window = undefined;
-    for (const key of RATE_MODE_OPTIONS) merged[key] = undefined;
-  }
+  // The current options in the mode given, the options given over them (a `window` given replaces the one left).
+  const merged = given(
+    current,
+    p.window !== undefined || (p.failureThreshold === undefined && current.window.kind !== 'consecutive'),
+  );
   for (const key of Object.keys(p)) if (p[key] !== undefined) merged[key] = p[key];
   const next = resolveOptions(merged);
   const now = given(next);
@@ -70,10 +72,25 @@ export function plan(current: Resolved, partial: unknown): Plan {
   return { next, changed };
 }
 
-/** @internal Rate mode: the calls the window must hold before a decision (a count window: at most its size). */
-export function minimumOf(o: Resolved): number {
+/**
+ * @internal Puts resolved options in force, at creation and by `configure`: the fields the
+ * breaker derives from them (`minimum`: in rate mode, the calls the window must hold before a
+ * decision, at most a count window's size), an empty window when `fresh`, and the health
+ * check when that option is given (made once, and never again once disposed).
+ */
+export function adopt(b: Tunable, o: Resolved, fresh: boolean): void {
   const w = o.window;
-  return w.kind === 'count' ? Math.min(o.minimumCalls, w.size) : o.minimumCalls;
+  b.o = o;
+  if (fresh) {
+    b.window = makeWindow(w);
+    b.run = 0;
+  }
+  b.kind = w.kind;
+  b.timed = o.slowCallDurationMs !== undefined;
+  b.minimum = w.kind === 'count' ? Math.min(o.minimumCalls, w.size) : o.minimumCalls;
+  // The plain handlers are made for one `isResultFailure`.
+  b.plain = undefined;
+  if (o.healthCheck !== undefined && b.health === undefined) b.health = healthCheck(b);
 }
 
 /**
@@ -82,18 +99,9 @@ export function minimumOf(o: Resolved): number {
  * options that changed, when any did.
  */
 export function apply(b: Tunable, { next, changed }: Plan): void {
-  b.o = next;
-  if ('window' in changed) {
-    b.window = makeWindow(next.window);
-    b.run = 0;
-  }
-  b.kind = next.window.kind;
-  b.timed = next.slowCallDurationMs !== undefined;
-  b.minimum = minimumOf(next);
-  // The plain handlers were made for the old `isResultFailure`.
-  b.plain = undefined;
-  // An option left out keeps its value: a health check, once given, only changes its function.
-  if (next.healthCheck !== undefined && b.health === undefined) (b.health = healthCheck(b)).moved(b.s.kind);
+  adopt(b, next, 'window' in changed);
+  // A health check given now starts on an open breaker (told again, one already running arms no second timer).
+  b.health?.moved(b.s.kind);
   if (Object.keys(changed).length > 0 && b.events.wants(BIT.configure)) {
     b.events.emit('configure', { name: b.name, options: changed });
   }

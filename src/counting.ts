@@ -168,18 +168,13 @@ function recordIgnored(c: Counter, gen: number, probe: Probe | undefined, error:
   }
 }
 
-/** A probe (already out of its slot) settled: with `halfOpenPolicy: 'rate'` it joins the probes' rates. */
+/** A probe (already out of its slot) settled: counted among the period's probes, which may now decide. */
 function probeSettled(c: Counter, s: HalfOpen, failed: boolean, slow: boolean): void {
-  if (failed && c.o.halfOpenPolicy === 'all') {
-    reopen(c, 'probeFailed', c.attempt + 1);
-    return;
-  }
-  s.settled++;
-  if (failed) s.failed++;
-  if (slow) s.slow++;
-  if (judge(c, s)) return;
+  s.calls++;
+  if (failed) s.failures++;
+  if (slow) s.slowCalls++;
   // Probes of one period may run in several processes: the fleet counts their successes.
-  c.fleet?.probeDone(failed ? 'ignore' : 'success');
+  if (!judge(c, s, failed)) c.fleet?.probeDone(failed ? 'ignore' : 'success');
 }
 
 /** Closed state, rate mode, with enough calls in the window: opens when a rate reaches its threshold. */

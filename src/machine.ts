@@ -9,8 +9,8 @@ import type { Window } from './windows/window.js';
  * @internal The state, replaced whole on every transition. `until` and `deadline` are in the
  * breaker's monotonic time. Closed is the shared `CLOSED`, or a ramp (see `ramp.ts`): closed
  * `since` a close from half-open, after an open period of `attempt`, with its `credit` of
- * calls. Half-open counts its probes `settled` (successes; with `halfOpenPolicy: 'rate'`
- * failures too), and among them the `failed` and `slow` ones.
+ * calls. Half-open counts the probes settled as a window counts calls: `calls` (successes;
+ * with `halfOpenPolicy: 'rate'` failures too), and among them `failures` and `slowCalls`.
  */
 export type Inner =
   | { readonly kind: 'closed' }
@@ -19,9 +19,9 @@ export type Inner =
   | {
       readonly kind: 'halfOpen';
       readonly ttl: number;
-      settled: number;
-      failed: number;
-      slow: number;
+      calls: number;
+      failures: number;
+      slowCalls: number;
       readonly running: Probe[];
     }
   | { readonly kind: 'isolated' }
@@ -84,11 +84,10 @@ export function observe(m: Machine): Inner {
     const s = m.s;
     if (s.kind === 'open') {
       if (m.now() < s.until) return s;
-      moveTo(m, { kind: 'halfOpen', ttl: resetFor(m, m.attempt), settled: 0, failed: 0, slow: 0, running: [] }, 'halfOpen');
+      moveTo(m, { kind: 'halfOpen', ttl: resetFor(m, m.attempt), calls: 0, failures: 0, slowCalls: 0, running: [] }, 'halfOpen');
     } else if (s.kind === 'halfOpen' && s.running.length > 0 && probeExpired(m, s)) {
       // A probe past its deadline counts as failed: at once with 'all', in the rate with 'rate'.
-      if (m.o.halfOpenPolicy === 'all') reopen(m, 'probeFailed', m.attempt + 1);
-      else judge(m, s);
+      judge(m, s, true);
     } else {
       return s;
     }
@@ -97,37 +96,37 @@ export function observe(m: Machine): Inner {
 
 /**
  * Whether a probe let through has run past its deadline (one waiting for its lease has not
- * started). With `halfOpenPolicy: 'rate'` the expired ones are taken out, each counted failed.
+ * started). The expired ones are taken out, each counted failed.
  */
 function probeExpired(m: Machine, s: HalfOpen): boolean {
   const now = m.now();
-  const rate = m.o.halfOpenPolicy === 'rate';
   let expired = false;
   for (const probe of s.running.slice()) {
-    if (probe.lease !== undefined || now < probe.deadline) continue;
-    expired = true;
-    if (!rate) break;
-    release(m, probe);
-    s.settled++;
-    s.failed++;
+    if (probe.lease === undefined && now >= probe.deadline) {
+      release(m, probe);
+      s.calls++;
+      s.failures++;
+      expired = true;
+    }
   }
   return expired;
 }
 
 /**
- * @internal Once `halfOpenMaxCalls` probes have settled, closes or reopens: with 'all' closes
- * when none failed; with 'rate' when their failure (and slow-call) rate is below its
- * threshold. Returns whether the state changed. (A 'rate' period may go on under 'all', or
- * fewer probes be asked for, after `configure`.)
+ * @internal Decides a half-open period once `halfOpenMaxCalls` probes have settled, or at once
+ * on a probe just `failed` with 'all': with 'all' closes when none failed; with 'rate' when
+ * their failure (and slow-call) rate is below its threshold; else reopens. Returns whether the
+ * state changed. (A 'rate' period may go on under 'all', or fewer probes be asked for, after
+ * `configure`.)
  */
-export function judge(m: Machine, s: HalfOpen): boolean {
+export function judge(m: Machine, s: HalfOpen, failed = false): boolean {
   const o = m.o;
-  const n = s.settled;
-  if (n < o.halfOpenMaxCalls) return false;
-  const bad =
-    o.halfOpenPolicy === 'all'
-      ? s.failed > 0
-      : s.failed / n >= o.failureRateThreshold || (o.slowCallDurationMs !== undefined && s.slow / n >= o.slowCallRateThreshold);
+  const all = o.halfOpenPolicy === 'all';
+  if (!(failed && all) && s.calls < o.halfOpenMaxCalls) return false;
+  const bad = all
+    ? s.failures > 0
+    : s.failures / s.calls >= o.failureRateThreshold ||
+      (o.slowCallDurationMs !== undefined && s.slowCalls / s.calls >= o.slowCallRateThreshold);
   if (bad) reopen(m, 'probeFailed', m.attempt + 1);
   else moveTo(m, CLOSED, 'close', 'probesSucceeded');
   return true;
@@ -159,12 +158,26 @@ export function resetFor(m: Machine, attempt: number): number {
 }
 
 /**
+ * @internal The share of calls a breaker lets through now: `t / rampUpMs` at `t` ms after a
+ * close from half-open (`ramp.ts`), 1 when it is not ramping. A ramp that has run its course ends here,
+ * quietly: the breaker was closed all along, so no event and no new generation.
+ */
+export function rampShare(m: Machine): number {
+  const s = m.s;
+  if (s === CLOSED || s.kind !== 'closed') return 1;
+  const share = (m.now() - (s as Ramp).since) / m.o.rampUpMs;
+  if (share < 1) return share;
+  // Over; so is a ramp set to 0 by `configure` (a share of NaN or Infinity).
+  m.s = CLOSED;
+  return 1;
+}
+
+/**
  * @internal Opens for the reset timeout of `attempt` (or `ms`). An opening during a ramp goes
  * on from the open period before it: `attempt + 1` of that one.
  */
 export function reopen(m: Machine, reason: OpenReason, attempt: number, ms?: number): void {
-  const s = m.s;
-  if (s !== CLOSED && s.kind === 'closed' && m.now() - (s as Ramp).since < m.o.rampUpMs) attempt = (s as Ramp).attempt + 1;
+  if (rampShare(m) < 1) attempt = (m.s as Ramp).attempt + 1;
   ms ??= resetFor(m, attempt);
   m.attempt = attempt;
   moveTo(m, { kind: 'open', until: m.now() + ms }, 'open', reason, ms);

@@ -1,21 +1,4 @@
-import { CLOSED, type Inner, type Machine, type Ramp } from './machine.js';
-
-/**
- * @internal The share of calls a breaker lets through now: `t / rampUpMs` at `t` ms after a
- * close from half-open, 1 when it is not ramping. A ramp that has run its course ends here,
- * quietly: the breaker was closed all along, so no event and no new generation.
- */
-export function rampShare(m: Machine): number {
-  const s = m.s;
-  if (s === CLOSED || s.kind !== 'closed') return 1;
-  const share = (m.now() - (s as Ramp).since) / m.o.rampUpMs;
-  // A ramp set to 0 by `configure` (share NaN or Infinity) is over too.
-  if (share >= 1 || !(share === share)) {
-    m.s = CLOSED;
-    return 1;
-  }
-  return share;
-}
+import { type Inner, type Machine, type Ramp, rampShare } from './machine.js';
 
 /**
  * @internal Whether a call arriving during a ramp is let through: 0 when it is, else the
@@ -25,10 +8,9 @@ export function rampShare(m: Machine): number {
  * (or what is left of it, when less).
  */
 export function rampAdmits(m: Machine, s: Inner): number {
-  const share = rampShare(m);
-  if (m.s !== s) return 0;
   const ramp = s as Ramp;
-  ramp.credit += share;
+  // A ramp just over lets the call through: its share, 1, makes the credit a whole call.
+  ramp.credit += rampShare(m);
   if (ramp.credit >= 1) {
     ramp.credit -= 1;
     return 0;
