@@ -12,7 +12,20 @@ import { measureParts, measureSizes } from '../scripts/check-size.mjs';
 import { isScaleFlag } from './fleet-scale-options.mjs';
 import { writeReport } from './report.mjs';
 
-const GROUPS = ['closed', 'open', 'failing', 'heap', 'http', 'fastify', 'axios', 'metrics', 'size', 'fleet', 'upstash', 'fleet-scale'];
+const GROUPS = [
+  'closed',
+  'open',
+  'failing',
+  'heap',
+  'http',
+  'fastify',
+  'axios',
+  'metrics',
+  'size',
+  'fleet',
+  'upstash',
+  'fleet-scale',
+];
 /** Groups left out of a run that names none: they run only when asked for. */
 const ON_REQUEST = ['fleet-scale'];
 /** Flags passed on to a group's script, by group. */
