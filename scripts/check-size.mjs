@@ -20,19 +20,21 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
  * store), its reports and script with the stores, its series with the metrics entries.
  */
 export const BUDGETS = {
-  '.': 10535,
-  './testing': 4525,
-  './express': 9670,
-  './koa': 9710,
-  './hono': 9815,
-  './fetch': 9410,
-  './fastify': 10240,
-  './axios': 9975,
-  './redis': 10800,
+  '.': 11890,
+  './testing': 5030,
+  './express': 10935,
+  './koa': 10855,
+  './hono': 11125,
+  './fetch': 11580,
+  './fastify': 11485,
+  './axios': 12585,
+  './redis': 14310,
+  // The edge store reuses the Redis store's script and protocol; the REST transport and refresh are its own.
+  './upstash': 12580,
   './prometheus': 4280,
   './opentelemetry': 3815,
   // The page (HTML, CSS and script, about 4.6 KB of it gzipped on its own) is most of it.
-  './dashboard': 9505,
+  './dashboard': 10220,
 };
 
 /**
@@ -52,8 +54,8 @@ export const PARTS = [
 
 /** Budgets for the parts of ours, in bytes, min+gzip, a little above their measured size. */
 export const PART_BUDGETS = {
-  'createBreaker alone': 7985,
-  'wrap alone': 8100,
+  'createBreaker alone': 9015,
+  'wrap alone': 9130,
 };
 
 /** Node builtins and the optional peers (frameworks, Redis clients, metrics libraries) stay out of the bundle: they are not ours to ship. */
