@@ -55,6 +55,7 @@ export function renderFleetScale(r, env) {
         'µs per script',
         'Redis memory',
         'trips (adopted)',
+        'store errors',
       ],
       rows,
     ),

@@ -134,7 +134,7 @@ async function measure(children, admin, mode, p, baselineMemory) {
     storeErrors: d('storeErrors'),
   };
   log(
-    `  ${MODES[mode].label}, P = ${p}: ${row.failuresPerSecond.toFixed(0)} failures/s, ${row.scriptsPerSecond.toFixed(0)} scripts/s (${row.scriptsPerFailure?.toFixed(2)} per failure), ${row.publishesPerSecond.toFixed(0)} publishes/s, ${row.deliveriesPerFailure?.toFixed(1)} deliveries per failure, ${(row.bytesOutPerSecond / 1000).toFixed(1)} kB/s out, Redis CPU ${row.cpuPercent.toFixed(1)} %, ${row.usPerScript?.toFixed(1)} µs per script, used_memory ${(row.usedMemory / 2 ** 20).toFixed(1)} MiB, ${row.trips} trips (${row.adopted} adopted), ${row.storeErrors} store errors`,
+    `  ${MODES[mode].label}, P = ${p}: ${row.failuresPerSecond.toFixed(0)} failures/s, ${row.scriptsPerSecond.toFixed(0)} scripts/s (${row.scriptsPerFailure?.toFixed(2) ?? '—'} per failure), ${row.publishesPerSecond.toFixed(0)} publishes/s, ${row.deliveriesPerFailure?.toFixed(1) ?? '—'} deliveries per failure, ${(row.bytesOutPerSecond / 1000).toFixed(1)} kB/s out, Redis CPU ${row.cpuPercent.toFixed(1)} %, ${row.usPerScript?.toFixed(1) ?? '—'} µs per script, used_memory ${(row.usedMemory / 2 ** 20).toFixed(1)} MiB, ${row.trips} trips (${row.adopted} adopted), ${row.storeErrors} store errors`,
   );
   return row;
 }

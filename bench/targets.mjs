@@ -9,7 +9,9 @@ const scale = (result, mode, p) => result.rows?.find((r) => r.mode === mode && r
 const growth = (mode, key, from, to) => (r) => {
   const a = scale(r, mode, from)?.[key];
   const b = scale(r, mode, to)?.[key];
-  return a === undefined || b === undefined ? undefined : b / a;
+  if (a === undefined || b === undefined) return undefined;
+  // Nothing at either size (no deliveries at all): no growth.
+  return a === 0 && b === 0 ? 1 : b / a;
 };
 
 /** `at most` or `at least` `limit`, read from a group's result by `read(result, id)`. */
