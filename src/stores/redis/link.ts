@@ -44,6 +44,19 @@ export interface LinkContext {
 /** Lease ids kept per breaker for its probeDone calls; a breaker holds at most halfOpenMaxCalls. */
 const MAX_HELD = 1024;
 
+/**
+ * Hands an attached member the fleet's state (`remote` when another instance made it);
+ * nothing may escape into the store: the breaker reports its own listeners' errors.
+ */
+export function adoptFleet(entry: Entry, fleet: FleetState, instanceId: string): void {
+  if (!entry.attached) return;
+  try {
+    entry.member.adopt(fleet, fleet.instance !== instanceId);
+  } catch {
+    // Reported by the breaker.
+  }
+}
+
 /** A breaker's link to the Redis store: transitions, probe leases and, counting across the fleet, its reports. */
 export function linkOf(ctx: LinkContext, entry: Entry): StoreLink {
   const { runner, counts } = ctx;

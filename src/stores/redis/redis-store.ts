@@ -4,7 +4,7 @@ import { parseCountMessage, tell } from './counts.js';
 import { StoreHandlers } from './handlers.js';
 import { KnownStates } from './known.js';
 import { limiter } from './limiter.js';
-import { type Entry, type LinkContext, linkOf } from './link.js';
+import { adoptFleet, type Entry, type LinkContext, linkOf } from './link.js';
 import { type RedisStoreOptions, resolveOptions } from './options.js';
 import { PACE, Pace } from './pace.js';
 import { channelOf, keysOf, parseMessage, transitionArgs, wireName } from './protocol.js';
@@ -104,14 +104,7 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
     } else markUnavailable(error);
   };
 
-  const adopt = (entry: Entry, fleet: FleetState) => {
-    if (!entry.attached) return;
-    try {
-      entry.member.adopt(fleet, fleet.instance !== instanceId);
-    } catch {
-      // The breaker reports its own listeners' errors; nothing may escape into the store.
-    }
-  };
+  const adopt = (entry: Entry, fleet: FleetState) => adoptFleet(entry, fleet, instanceId);
   /**
    * A script's answer goes to the member that asked, then to the other members of its name in
    * this process: the message of our own transition is skipped when it comes back.

@@ -4,7 +4,7 @@ import { parseCountReply, tell } from '../redis/counts.js';
 import { StoreHandlers } from '../redis/handlers.js';
 import { KnownStates } from '../redis/known.js';
 import { limiter } from '../redis/limiter.js';
-import { type Entry, type LinkContext, linkOf, withdrawCounts } from '../redis/link.js';
+import { adoptFleet, type Entry, type LinkContext, linkOf, withdrawCounts } from '../redis/link.js';
 import { channelOf, keysOf, transitionArgs, wireName } from '../redis/protocol.js';
 import { Runner } from '../redis/runner.js';
 import { undelivered } from '../redis/undelivered.js';
@@ -99,14 +99,7 @@ export function upstashStore(options: UpstashStoreOptions): UpstashStore {
     handlers.emit('unavailable', { error: lastError });
   };
 
-  const adopt = (entry: Member, fleet: FleetState) => {
-    if (!entry.attached) return;
-    try {
-      entry.member.adopt(fleet, fleet.instance !== instanceId);
-    } catch {
-      // The breaker reports its own listeners' errors; nothing may escape into the store.
-    }
-  };
+  const adopt = (entry: Member, fleet: FleetState) => adoptFleet(entry, fleet, instanceId);
   const answer = (entry: Entry, fleet: FleetState) => {
     known.learn(entry.name, fleet);
     for (const member of byName.get(entry.name) ?? []) adopt(member, fleet);
