@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import { createClient } from 'redis';
 import { type Breaker, type BreakerOptions, type Clock, createBreaker, systemClock } from '../../src/index.js';
 import { type RedisStore, redisStore } from '../../src/stores/redis/index.js';
+import { Background, type BackgroundCommand } from './background-child.js';
 
 export type Command =
   | {
@@ -22,6 +23,7 @@ export type Command =
   | { cmd: 'many'; prefix: string; stores: number; names: string[] }
   | { cmd: 'manyStats' }
   | { cmd: 'manyOpen'; names: string[] }
+  | BackgroundCommand
   | { cmd: 'exit' };
 
 const send = (message: unknown): void => {
@@ -71,6 +73,8 @@ async function main(): Promise<void> {
   // Several stores in one process, each an instance of its own holding a breaker per name.
   const many: { store: RedisStore; breakers: Breaker[]; events: string[] }[] = [];
   const get = (name: string): Breaker => breakers.get(name) as Breaker;
+  // A background failure rate on many instances of this process (background-child.ts).
+  let background: Background | undefined;
 
   const call = async (b: Breaker, target: string): Promise<{ ok: boolean; code?: string; state?: string; ms: number }> => {
     const started = Date.now();
@@ -152,10 +156,24 @@ async function main(): Promise<void> {
             notClosed: breakers.filter((b) => b.state !== 'closed').length,
           })),
         });
+      case 'backgroundStart':
+        await background?.close();
+        background = await Background.start(message, connect);
+        return reply({});
+      case 'backgroundPrime':
+        await background?.prime(message.gapMs);
+        return reply({});
+      case 'background':
+        return reply({ ...(await (background as Background).run(message.callsPerSecond, message.failureRate, message.forMs)) });
+      case 'backgroundClose':
+        await background?.close();
+        background = undefined;
+        return reply({});
       case 'store':
         return reply({ stats: [...stores.values()].map((s) => s.stats()), events: storeEvents });
       case 'exit':
         for (const store of [...stores.values(), ...many.map((m) => m.store)]) await store.close();
+        await background?.close();
         await quit();
         reply({});
         process.disconnect();
