@@ -111,6 +111,73 @@ describe('transitions made as the endpoint goes down', () => {
   });
 });
 
+describe('only the latest transition', () => {
+  it('three made while the endpoint goes down: once it answers, the last alone is sent', async () => {
+    const prefix = fresh();
+    const store = upstashStore({ client: bridge.client(), prefix, timeoutMs: 500, counting: 'local' });
+    const breaker = createBreaker({ name: 'dep', store });
+    await bridge.fault('down');
+    breaker.open();
+    breaker.close();
+    breaker.isolate();
+    await expect(store.flush()).rejects.toThrow(/breaker "dep" could not be delivered/);
+    await bridge.fault('none');
+    await store.flush();
+    expect(store.stats()).toMatchObject({ available: true, published: 1 });
+    const other = upstashStore({ client: bridge.client(), prefix });
+    await other.ready();
+    expect(createBreaker({ name: 'dep', store: other }).state).toBe('isolated');
+    await other.close();
+    await store.close();
+  });
+});
+
+describe('ready() and the index of names not closed', () => {
+  it('a listed name whose record is gone is found closed and leaves the index', async () => {
+    const prefix = fresh();
+    const first = upstashStore({ client: bridge.client(), prefix });
+    createBreaker({ name: 'gone', store: first }).open();
+    createBreaker({ name: 'kept', store: first }).open();
+    await first.close();
+    const index = `${prefix}{~}:index`;
+    expect((await cli(server.port, 'hkeys', index)).split('\n').sort()).toEqual(['gone', 'kept']);
+    await cli(server.port, 'del', `${prefix}{gone}:s`);
+    const store = upstashStore({ client: bridge.client(), prefix });
+    await store.ready();
+    await store.flush();
+    expect(await cli(server.port, 'hkeys', index)).toBe('kept');
+    expect(createBreaker({ name: 'gone', store }).state).toBe('closed');
+    expect(createBreaker({ name: 'kept', store }).state).toBe('open');
+    await store.close();
+  });
+});
+
+describe('disposed breakers', () => {
+  it('no longer follow the fleet, even with a read under way; the others of their name still do', async () => {
+    const prefix = fresh();
+    const opener = upstashStore({ client: bridge.client(), prefix });
+    createBreaker({ name: 'dep', store: opener }).open();
+    createBreaker({ name: 'solo', store: opener }).open();
+    await opener.close();
+    const store = upstashStore({ client: bridge.client(), prefix, refreshMs: 20 });
+    const gone = createBreaker({ name: 'dep', store });
+    const reading = createBreaker({ name: 'dep', store });
+    const stays = createBreaker({ name: 'dep', store });
+    const solo = createBreaker({ name: 'solo', store });
+    gone.dispose();
+    // A call starts a read of the fleet's state; the breaker is disposed before its answer.
+    await reading.execute(() => 1);
+    reading.dispose();
+    await solo.execute(() => 1);
+    solo.dispose();
+    await store.flush();
+    expect([gone.state, reading.state, solo.state]).toEqual(['closed', 'closed', 'closed']);
+    expect(stays.state).toBe('open');
+    expect(store.stats()).toMatchObject({ errors: 0, applied: 2 });
+    await store.close();
+  });
+});
+
 describe('close() during an outage', () => {
   it('rejects naming what was not delivered; afterwards the store is closed to everything and sends nothing', async () => {
     const prefix = fresh();
