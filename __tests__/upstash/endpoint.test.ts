@@ -59,17 +59,31 @@ describe('an endpoint answering a pipeline wrongly', () => {
     // A first request alone (the clock), then ten openings in one pipeline.
     await store.ready();
     const breakers = Array.from({ length: 10 }, (_, i) => createBreaker({ name: `dep-${i}`, store }));
+    const idle = createBreaker({ name: 'idle', store });
     for (const breaker of breakers) breaker.open();
-    await expect(store.flush()).rejects.toThrow(/the latest transition of 10 breakers/);
+    // Its reconciliation fails too (the breakers are read in a pipeline): the idle breaker is not named.
+    const failed = await store.flush().then(
+      () => new Error('flush resolved'),
+      (error: Error & { names?: string[] }) => error,
+    );
+    expect(failed.message).toMatch(/^tripswitch\/upstash: the latest transition of 10 breakers "dep-0", /);
+    expect((failed as { names?: string[] }).names).toEqual(breakers.map((breaker) => breaker.name));
     expect(errors).toHaveLength(1);
     expect(errors[0]).toBeInstanceOf(Error);
     expect(errors[0].name).toBe('TypeError');
     expect(errors[0].message).toBe('tripswitch/upstash: unexpected pipeline reply');
+    expect(store.stats()).toMatchObject({ available: false, published: 0 });
     for (const breaker of breakers) expect(breaker.state).toBe('open');
+    expect(idle.state).toBe('closed');
     // Answered right again: every opening is delivered.
     pipelineReply = undefined;
     await store.flush();
     expect(store.stats()).toMatchObject({ available: true, published: 10 });
+    const other = upstashStore({ client: bridge.client(), prefix: 'wrong:' });
+    await other.ready();
+    expect(createBreaker({ name: 'dep-9', store: other }).state).toBe('open');
+    expect(createBreaker({ name: 'idle', store: other }).state).toBe('closed');
+    await other.close();
     await store.close();
   });
 });
