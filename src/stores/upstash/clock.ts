@@ -27,6 +27,6 @@ export function clocked(base: Runner): Runner {
   runner.run = (keys, name, op, args, parse) =>
     op === 'read' ? learn(base.run(keys, name, op, args, parse)) : clock().then(() => base.run(keys, name, op, args, parse));
   runner.names = () => learn(base.names());
-  runner.index = (name, fleet) => clock().then(() => base.index(name, fleet));
+  runner.index = (name, fleet, seen) => clock().then(() => base.index(name, fleet, seen));
   return runner;
 }
