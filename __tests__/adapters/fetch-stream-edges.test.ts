@@ -112,3 +112,30 @@ test('a body left unread past bodyIdleMs is released; cancelling it afterwards c
   });
   expect(manual.pending).toBe(0);
 });
+
+test("body: 'end' ignores the caller's abort before the headers: it rejects with the reason", async () => {
+  const requests: { destroyed: boolean }[] = [];
+  const server = createServer((req) => {
+    requests.push(req); // never answered
+  });
+  const url = await listen(server);
+  try {
+    const guarded = guardFetch({ body: 'end', failureThreshold: 1 });
+    const controller = new AbortController();
+    const pending = guarded(`${url}/slow`, { signal: controller.signal }).catch((e: unknown) => e);
+    await until(() => requests.length === 1, 'the request to reach the upstream');
+    const outcome = nextOutcome(guarded.registry);
+    const reason = new Error('the caller gave up');
+    controller.abort(reason);
+    expect(await pending).toBe(reason);
+    expect((await outcome).type).toBe('ignore');
+    await until(() => requests[0].destroyed, 'the upstream request to be aborted');
+    expect(guarded.registry.get(url).stats()).toMatchObject({
+      state: 'closed',
+      inFlight: 0,
+      totals: { calls: 1, ignored: 1, failures: 0 },
+    });
+  } finally {
+    await stop(server);
+  }
+});
