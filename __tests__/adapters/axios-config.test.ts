@@ -51,3 +51,48 @@ test("an Axios made without axios's defaults (no transforms, no validateStatus) 
   expect((await bare.get('/status/500')).status).toBe(500);
   expect(guard.registry.get(up.url).stats()).toMatchObject({ state: 'open', totals: { calls: 2, successes: 1, failures: 1 } });
 });
+
+test('an adapter of its own that fails with a plain error (no config on it) still settles the permit as a failure', async () => {
+  const http = axios.getAdapter('http');
+  let offline = true;
+  const api = axios.create({
+    baseURL: up.url,
+    // An adapter that delegates to axios's own, unless it knows the network is down.
+    adapter: (config) => (offline ? Promise.reject(new Error('offline')) : http(config)),
+  });
+  const guard = guardAxios(api, { failureThreshold: 10 });
+  await expect(api.get('/ok')).rejects.toThrow('offline');
+  expect(guard.registry.get(up.url).stats()).toMatchObject({ inFlight: 0, totals: { calls: 1, failures: 1 } });
+  offline = false;
+  expect((await api.get('/ok')).data).toBe('upstream said 200');
+  // axios's own error names its request: counted once, by the guard's response interceptor.
+  expect((await failure(api.get('/status/503'))).response?.status).toBe(503);
+  expect(guard.registry.get(up.url).stats()).toMatchObject({ inFlight: 0, totals: { calls: 3, successes: 1, failures: 2 } });
+  // A cancel of its own, naming no request, is ignored as axios's cancels are.
+  offline = true;
+  const cancelling = axios.create({ baseURL: up.url, adapter: () => Promise.reject(new axios.CanceledError('not now')) });
+  const ignoring = guardAxios(cancelling);
+  expect(axios.isCancel(await cancelling.get('/ok').catch((e: unknown) => e))).toBe(true);
+  expect(ignoring.registry.get(up.url).stats()).toMatchObject({ inFlight: 0, totals: { calls: 1, ignored: 1, failures: 0 } });
+});
+
+test('an adapter of its own that throws, or rejects with something not an error, still settles the permit as a failure', async () => {
+  const failures = [
+    () => {
+      throw new TypeError('no adapter today');
+    },
+    () => Promise.reject(undefined),
+    () => Promise.reject('down'),
+  ];
+  for (const fail of failures) {
+    const api = axios.create({ baseURL: up.url, adapter: fail as never });
+    const guard = guardAxios(api, { failureThreshold: 10 });
+    const seen = await api.get('/ok').then(
+      () => 'resolved',
+      (error: unknown) => error,
+    );
+    expect(seen).not.toBe('resolved');
+    expect(guard.registry.get(up.url).stats()).toMatchObject({ inFlight: 0, totals: { calls: 1, failures: 1 } });
+  }
+  expect(up.hits).toEqual([]);
+});
