@@ -139,3 +139,18 @@ test("body: 'end' ignores the caller's abort before the headers: it rejects with
     await stop(server);
   }
 });
+
+test("body: 'end' with a fetch that drops the signal: a response after the timeout has its body cancelled", async () => {
+  const clock = manualClock();
+  // A wrapper of fetch that forwards the URL only: the guard's abort does not reach the request.
+  const guarded = guardFetch({ body: 'end', timeoutMs: 500, clock, fetch: (input) => fetch(input) });
+  const pending = guarded(`${up.url}/stream`).catch((e: unknown) => e);
+  const stream = await up.next(); // the upstream has sent its headers: they are on their way
+  clock.advance(500);
+  expect(isCallTimeoutError(await pending)).toBe(true);
+  stream.write('data: too late\n\n');
+  // The late response's body is cancelled: the upstream sees the connection go.
+  await stream.gone;
+  expect(guarded.registry.get(up.url).stats()).toMatchObject({ inFlight: 0, totals: { calls: 1, timeouts: 1, successes: 0 } });
+  expect(clock.pending).toBe(0);
+});

@@ -177,3 +177,29 @@ describe('dashboard with a registry exported summed', () => {
     }
   });
 });
+
+describe('dashboard with a breaker of another implementation', () => {
+  it('shows it without thresholds, which it does not expose', async () => {
+    const inner = createBreaker({ name: 'wrapped', failureThreshold: 3 });
+    // A wrapper that delegates every method of the interface and keeps the options to itself.
+    const wrapped = new Proxy(inner, {
+      get(target, key) {
+        if (key === 'o') return undefined;
+        const value = Reflect.get(target, key, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const board = dashboard({ sources: [wrapped, createBreaker({ name: 'own', failureThreshold: 3 })] });
+    const feed = events(await board.fetch(new Request('http://127.0.0.1/breakers.events')));
+    try {
+      const first = JSON.parse((await feed.next()).data) as Message;
+      expect(first.breakers.map((b) => [b.name, b.state, b.thresholds])).toEqual([
+        ['wrapped', 'closed', undefined],
+        ['own', 'closed', { failuresInARow: 3 }],
+      ]);
+    } finally {
+      await feed.cancel();
+      board.close();
+    }
+  });
+});
