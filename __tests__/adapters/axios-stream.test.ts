@@ -137,3 +137,32 @@ test("the caller's destroy, or its cancel, is ignored; a stream left unread is r
   expect(guard.registry.get(up.url).stats()).toMatchObject({ state: 'closed', inFlight: 0, totals: { ignored: 3 } });
   expect(clock.pending).toBe(0);
 });
+
+test("body: 'end' with axios's fetch adapter watches the web stream it gives: counted at its end", async () => {
+  const clock = manualClock();
+  const web = axios.create({ baseURL: up.url, adapter: 'fetch', responseType: 'stream' });
+  const guard = guardAxios(web, { body: 'end', clock });
+  const pending = web.get<ReadableStream<Uint8Array>>('/stream');
+  const stream = await up.next();
+  stream.write('data: 1\n\n');
+  const response = await pending;
+  expect(response.data).toBeInstanceOf(ReadableStream);
+  const reader = response.data.getReader();
+  const decoder = new TextDecoder();
+  expect(decoder.decode((await reader.read()).value)).toBe('data: 1\n\n');
+  expect(guard.registry.get(up.url).stats()).toMatchObject({ inFlight: 1, totals: { successes: 0 } });
+  const outcome = nextOutcome(guard.registry);
+  stream.end();
+  expect((await reader.read()).done).toBe(true);
+  expect((await outcome).type).toBe('success');
+  expect(guard.registry.get(up.url).stats()).toMatchObject({ inFlight: 0, totals: { calls: 1, successes: 1 } });
+  expect(clock.pending).toBe(0);
+});
+
+test("body: 'end' counts a response that is not a stream (JSON, text) at once", async () => {
+  const json = axios.create({ baseURL: up.url });
+  const guard = guardAxios(json, { body: 'end', failureThreshold: 1 });
+  const response = await json.get<string>('/status/200');
+  expect(response.data).toBe('upstream said 200');
+  expect(guard.registry.get(up.url).stats()).toMatchObject({ state: 'closed', inFlight: 0, totals: { calls: 1, successes: 1 } });
+});

@@ -74,6 +74,11 @@ describe('dashboard: controls', () => {
     const headers = { origin: ORIGIN, 'x-tripswitch-token': await pageToken(board) };
     expect((await board.fetch(post({ name: 'acme', action: 'explode' }, headers))).status).toBe(400);
     expect((await board.fetch(request('/breakers.control', { method: 'POST', headers, body: '{' }))).status).toBe(400);
+    const nothing = await board.fetch(request('/breakers.control', { method: 'POST', headers, body: 'null' }));
+    expect(nothing.status).toBe(400);
+    expect(await nothing.json()).toEqual({
+      error: 'the body must name a breaker and an action among open, isolate, close, disable',
+    });
     expect((await board.fetch(post({ name: 'other', action: 'open' }, headers))).status).toBe(404);
     expect([...tenants.keys()]).toEqual(['acme']);
     expect((await board.fetch(post({ name: 'acme', action: 'open' }, headers))).status).toBe(200);

@@ -1,4 +1,4 @@
-import type { AxiosInstance, AxiosResponse, InternalAxiosRequestConfig } from 'axios';
+import type { AxiosAdapter, AxiosInstance, AxiosResponse, InternalAxiosRequestConfig } from 'axios';
 import type { CircuitBreaker } from '../breaker.js';
 import { describe } from '../describe.js';
 import { type BreakerOptions, optionsObject } from '../options.js';
@@ -58,6 +58,8 @@ export interface AxiosGuard {
 
 const OWN_KEYS = ['key', 'maxKeys', 'isFailureResponse', 'respectRetryAfter', 'maxRetryAfterMs'];
 const PENDING = Symbol('tripswitch.permit');
+/** Marks an adapter the guard has wrapped, so that a config sent again is not wrapped twice. */
+const SETTLING = Symbol('tripswitch.adapter');
 const defaultIsFailureResponse = (response: AxiosResponse): boolean => response.status >= 500 || response.status === 429;
 
 /** One attempt's permit. A class, not a plain object: axios copies a config's plain objects when it is sent again. */
@@ -138,6 +140,8 @@ export function guardAxios(instance: AxiosInstance, options?: GuardAxiosOptions)
     const breaker = registry.get(k);
     const pending = new Pending(breaker.acquire(), breaker);
     this[PENDING] = pending;
+    // Read by axios after the request's transforms: a function of the caller's own is wrapped.
+    if (typeof this.adapter === 'function' && !(SETTLING in this.adapter)) this.adapter = settling(this.adapter);
     if (this.cancelToken) {
       pending.off = onCancel(this.cancelToken, () => {
         if (this[PENDING] === pending) take(this)?.permit.ignore();
@@ -151,6 +155,28 @@ export function guardAxios(instance: AxiosInstance, options?: GuardAxiosOptions)
     if (pending !== undefined) pending.response = this.response ?? ({ data, headers, status, config: this } as AxiosResponse);
     return data;
   };
+  // An adapter of the caller's own may fail with an error that names no request (no `config`, or
+  // not an object): onError could not find its permit, so it is settled here.
+  const settling = (adapter: AxiosAdapter): AxiosAdapter =>
+    Object.assign(
+      (config: InternalAxiosRequestConfig) => {
+        let sent: ReturnType<AxiosAdapter>;
+        try {
+          sent = adapter(config);
+        } catch (error) {
+          sent = Promise.reject(error);
+        }
+        return sent.catch((error: unknown) => {
+          const pending = (error as { config?: unknown } | null)?.config === config ? undefined : take(config as Guarded);
+          if (pending !== undefined) {
+            if (isCancel(error)) pending.permit.ignore();
+            else pending.permit.failure(error);
+          }
+          throw error;
+        });
+      },
+      { [SETTLING]: true },
+    );
   const onRequest = (config: InternalAxiosRequestConfig): InternalAxiosRequestConfig => {
     config.transformRequest = [...list(config.transformRequest), acquire];
     config.transformResponse = [...list(config.transformResponse), seen];

@@ -40,8 +40,9 @@ export function trackBody(source: ReadableStream<Uint8Array>, watch: BodyWatch):
     deadline.stop();
     return true;
   };
+  // Settling stops the deadline: it expires only while the body is unsettled.
   const deadline = new Deadline(watch.clock, () => {
-    if (!settle()) return;
+    settle();
     if (!reading) {
       watch.ignore();
       return;

@@ -96,7 +96,7 @@ function watchReadable(readable: NodeReadable, watch: BodyWatch): void {
   const deadline = new Deadline(watch.clock, () => {
     const late = waiting();
     const ms = limit() as number;
-    if (!settle()) return;
+    settle(); // settling stops the deadline: it expires only while the stream is unsettled
     if (!late) watch.ignore();
     else readable.destroy(watch.timeout(ms) as Error);
   });

@@ -112,11 +112,11 @@ export function fetchToEnd(
         resolve(rebuilt(response, watched));
       },
       (error: unknown) => {
+        // The caller's abort and the timeout have settled the permit already (onAbort runs as the signal aborts).
         if (!waiting) return;
         headersDone();
         detach();
-        if (signal?.aborted) permit.ignore();
-        else permit.failure(error);
+        permit.failure(error);
         reject(error);
       },
     );

@@ -4,8 +4,8 @@ import type { Breaker } from '../types.js';
 
 const isRegistry = (source: MetricSource): source is Registry => typeof (source as Registry).get === 'function';
 
-/** A source as a breaker or a registry: a registry exported summed or by its keys not closed is shown key by key. */
-const unwrap = (source: MetricSource): Breaker | Registry => ('registry' in source ? source.registry : source);
+/** @internal A source as a breaker or a registry: a registry exported summed or by its keys not closed is shown key by key. */
+export const unwrap = (source: MetricSource): Breaker | Registry => ('registry' in source ? source.registry : source);
 
 /**
  * @internal Finds the breaker shown under `name`: a breaker of that name, or a registry's key.

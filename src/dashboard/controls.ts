@@ -32,9 +32,8 @@ export function sameOrigin(request: Request): boolean {
   }
 }
 
-/** @internal Runs one control request: `{ name, action }` as JSON, with the page's token. */
+/** @internal Runs one control request: `{ name, action }` as JSON, with the page's token (only where `controls` is on: the handler refuses it otherwise). */
 export async function control(request: Request, settings: Settings, tokens: Tokens): Promise<Response> {
-  if (!settings.controls) return json(403, { error: 'this dashboard is read-only' });
   if (!sameOrigin(request)) return json(403, { error: 'the request must come from the dashboard page itself' });
   if (!(await tokens.check(request.headers.get(TOKEN_HEADER)))) return json(403, { error: 'missing or stale page token' });
   let body: { name?: unknown; action?: unknown };

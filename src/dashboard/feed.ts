@@ -1,5 +1,4 @@
-import type { Breaker } from '../types.js';
-import { eachBreaker, ownerOf, type Thresholds, thresholdsOf } from './breakers.js';
+import { eachBreaker, ownerOf, type Thresholds, thresholdsOf, unwrap } from './breakers.js';
 import type { Settings } from './options.js';
 import { type Row, rowsOf, storeOf, type Transition } from './rows.js';
 
@@ -66,7 +65,8 @@ export class Feeds {
     const { sources, storeStats, reader } = this.settings;
     const lasts = new Map<string, Transition>();
     const offs = sources.map((source, i) =>
-      (source as Breaker).on('stateChange', ({ name, from, to, remote, instance }) => {
+      // A registry exported summed or by its keys not closed is listened to as the registry it wraps.
+      unwrap(source).on('stateChange', ({ name, from, to, remote, instance }) => {
         if (ownerOf(sources, name) !== i) return; // shown from another source, listed first
         const last: { -readonly [K in keyof Transition]: Transition[K] } = { from, to, at: Date.now() };
         if (remote) last.remote = true;

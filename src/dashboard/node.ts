@@ -27,13 +27,14 @@ async function toRequest(req: IncomingMessage, res: ServerResponse): Promise<Req
   const aborted = new AbortController();
   res.on('close', () => aborted.abort());
   const tls = (req.socket as { encrypted?: boolean }).encrypted === true;
-  const url = new URL(req.url ?? '/', `${tls ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}`);
+  // A server's request always has its url and method (undefined only on a client's response).
+  const url = new URL(req.url as string, `${tls ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}`);
   const headers = new Headers();
   for (const [key, value] of Object.entries(req.headers)) {
     if (value === undefined) continue;
     for (const v of Array.isArray(value) ? value : [value]) headers.append(key, v);
   }
-  const method = req.method ?? 'GET';
+  const method = req.method as string;
   const body = method === 'GET' || method === 'HEAD' ? undefined : await readBody(req);
   return new Request(url, { method, headers, body, signal: aborted.signal });
 }
