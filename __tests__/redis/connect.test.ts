@@ -1,0 +1,41 @@
+import { type RedisStoreEvent, redisStore } from '../../src/stores/redis/index.js';
+import { KINDS } from './clients.js';
+import { type RedisServer, startRedis, until } from './server.js';
+
+jest.setTimeout(60_000);
+
+describe.each(KINDS)('redisStore starting while Redis does not answer, with $name', (kind) => {
+  let server: RedisServer;
+
+  beforeEach(async () => {
+    server = await startRedis();
+  });
+  afterEach(async () => {
+    server.resume();
+    await server.stop();
+  });
+
+  test('it is unavailable after the connect deadline, ready() says so, and it becomes available once Redis answers', async () => {
+    const c = await kind.connect(server.port);
+    server.pause();
+    const store = redisStore({ client: c.client, instanceId: 'a', timeoutMs: 100 });
+    const events: { type: string; error?: unknown }[] = [];
+    store.on('unavailable', (e: RedisStoreEvent) =>
+      events.push({ type: 'unavailable', error: (e as { error?: unknown }).error }),
+    );
+    store.on('available', () => events.push({ type: 'available' }));
+    try {
+      await expect(store.ready()).rejects.toThrow(/Redis is unavailable/);
+      expect(events[0]?.type).toBe('unavailable');
+      const errors = events.filter((e) => e.type === 'unavailable').map((e) => String((e.error as Error).message));
+      expect(errors).toContain('tripswitch/redis: not connected within 1000 ms');
+      server.resume();
+      await until(() => events.some((e) => e.type === 'available'), 20_000, 'available');
+      await expect(store.ready()).resolves.toBeUndefined();
+    } finally {
+      server.resume();
+      await store.close();
+      await c.close();
+    }
+  });
+});
