@@ -24,7 +24,7 @@ describe.each(KINDS.slice(0, 2))('transitions made in a row, with $name', (kind)
       await until(() => store.stats().published >= 2, 5000, 'both shared');
       await sleep(300);
       const published = store.stats().published;
-      if (published > 2) [a, b].forEach((breaker) => breaker.dispose()); // ends the echoes
+      if (published > 2) for (const breaker of [a, b]) breaker.dispose(); // ends the echoes
       expect(published).toBe(2);
       expect([a.state, b.state]).toEqual(['closed', 'closed']);
     } finally {

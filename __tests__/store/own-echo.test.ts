@@ -15,7 +15,7 @@ test('two transitions made in a row here: the answer to the first does not undo 
   for (let i = 0; i < 20; i++) await flush();
   const states = [a.state, b.state];
   const published = store.stats().published;
-  if (published > 2) [a, b].forEach((breaker) => breaker.dispose()); // ends the echoes, so that the test ends
+  if (published > 2) for (const breaker of [a, b]) breaker.dispose(); // ends the echoes, so that the test ends
   expect(states).toEqual(['closed', 'closed']);
   expect(published).toBe(2);
   a.isolate();
