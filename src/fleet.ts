@@ -86,6 +86,9 @@ class Fleet implements StoreMember, FleetHooks {
   adopt(fleet: FleetState, remote: boolean): void {
     if (!(fleet.epoch > this.epoch)) return;
     this.epoch = fleet.epoch;
+    // The answer to a transition of ours this breaker has moved on from: the newer one is still to be
+    // answered. Followed, it would undo that one and be shared again, each answer undoing the next.
+    if (!remote && this.mine !== undefined && fleet.state !== this.mine.state) return;
     // A transition this breaker did not make (as the fleet's opening on its counts) is taken up as remote.
     this.origin = remote || this.mine === undefined ? { remote: true, instance: fleet.instance } : undefined;
     this.mine = undefined;

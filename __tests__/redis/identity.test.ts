@@ -62,6 +62,27 @@ describe.each(KINDS.slice(0, 2))('what a store leaves behind, with $name', (kind
     expect(await zcard(leases)).toBe(0);
   });
 
+  test('close() withdraws the lease of a name it voted on within the open period', async () => {
+    const [, votes, leases] = keysOf(prefix, 'svc');
+    const a = await store('pod-a', 2);
+    const b = await store('pod-b', 2);
+    const x = await attach(a, 'svc');
+    // A trip of a's: a vote, one of the two the fleet needs.
+    x.link.publish(trip(60_000));
+    await until(async () => (await zcard(votes)) === 1, 5000, 'a vote');
+    // b opens the fleet by hand for 1 ms: then a's would-be probe is leased the only slot.
+    const y = await attach(b, 'svc');
+    await y.member.step(() => y.link.publish({ state: 'open', reason: 'manual', retryAfterMs: 1, attempt: 1 }));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(await x.link.lease(60_000)).toBe(true);
+    // The fleet's transition reset the votes; a's own vote is still live where a counts it.
+    expect([await zcard(votes), await zcard(leases)]).toEqual([0, 1]);
+    await a.close();
+    expect([await zcard(votes), await zcard(leases)]).toEqual([0, 0]);
+    // The slot is free at once: b's probe is leased it.
+    expect(await y.link.lease(60_000)).toBe(true);
+  });
+
   test('two runs of a process under one instanceId hold one vote between them', async () => {
     const [record, votes] = keysOf(prefix, 'svc');
     // The run before a crash (its vote still live) and the run after it.

@@ -89,6 +89,24 @@ describe('memoryStore', () => {
     expect(store.stats().leasesGranted).toBe(1);
   });
 
+  it('a vote counts toward quorum only for its open period', async () => {
+    const { clock, store, make, settle } = setup(2);
+    const [a, b, c] = [make(), make(), make()];
+    await settle();
+    await trip(a);
+    await settle();
+    expect([a.state, b.state, c.state]).toEqual(['open', 'closed', 'closed']);
+    clock.advance(1000); // a's vote has expired with its open period
+    await trip(b);
+    await settle();
+    expect(c.state).toBe('closed');
+    // A second live vote makes the quorum.
+    await trip(c);
+    await settle();
+    expect([b.state, c.state]).toEqual(['open', 'open']);
+    expect(store.stats().published).toBeGreaterThanOrEqual(3);
+  });
+
   it('rejects bad options by name', () => {
     expect(() => memoryStore({ quorum: 0 })).toThrow(new RangeError('quorum must be an integer >= 1, got 0'));
     expect(() => memoryStore({ instanceId: '' })).toThrow(/instanceId must be a non-empty string/);
