@@ -235,3 +235,37 @@ describe('a client without its own requester', () => {
     await store.close();
   });
 });
+
+describe('a transition made while the store reconciles after an outage', () => {
+  it('is sent once the endpoint answers, and wins over the one being reconciled', async () => {
+    const prefix = fresh();
+    const store = upstashStore({ client: bridge.client(), prefix, timeoutMs: 10_000, counting: 'local' });
+    const breaker = createBreaker({ name: 'dep', store });
+    await store.ready();
+    await bridge.fault('down');
+    breaker.open();
+    await expect(store.flush()).rejects.toThrow(/breaker "dep" could not be delivered/);
+    // Every request is held 1.5 s: the health check, then the opening the reconcile publishes.
+    await bridge.fault('slow', 1500);
+    const before = (await bridge.stats()).requests;
+    const flushed = store.flush();
+    const deadline = Date.now() + 20_000;
+    while ((await bridge.stats()).requests < before + 2) {
+      if (Date.now() > deadline) throw new Error('the reconcile sent no request');
+      await sleep(20);
+    }
+    // The opening is under way; the breaker moves on meanwhile.
+    expect(store.stats().available).toBe(false);
+    breaker.close();
+    await bridge.fault('none');
+    await flushed;
+    await store.flush();
+    expect(breaker.state).toBe('closed');
+    expect(store.stats()).toMatchObject({ available: true, published: 2 });
+    const other = upstashStore({ client: bridge.client(), prefix });
+    await other.ready();
+    expect(createBreaker({ name: 'dep', store: other }).state).toBe('closed');
+    await other.close();
+    await store.close();
+  });
+});
