@@ -324,7 +324,9 @@ describe.each(KINDS)('redisStore protocol with $name', (kind) => {
     const [a] = await stores(1, { timeoutMs: 500, quorum: 2 });
     const members = Array.from({ length: 2000 }, (_, i) => new TestMember(`burst${i}`));
     for (const member of members) a.attach(member).publish(trip(60_000));
-    await until(() => members.every((m) => m.adopted.length === 2), 20_000, 'every answer');
+    // Every trip answered (a breaker attached while the store's first round runs, closed and not
+    // in the index, is not read on its own: the answer to its trip is then its first adoption).
+    await until(() => a.stats().published === 2000 && members.every((m) => m.adopted.length >= 1), 20_000, 'every answer');
     expect(a.stats()).toMatchObject({ available: true, errors: 0, published: 2000 });
   });
 
