@@ -1,22 +1,13 @@
 import { type BreakerStore, type StoreLink, systemClock } from '../../src/index.js';
 import { type UpstashStore, upstashStore } from '../../src/stores/upstash/index.js';
-import { type RedisServer, sleep, startRedis } from '../redis/server.js';
+import { sleep } from '../redis/server.js';
 import { type FleetFactory, fleetBehaviour } from '../store/behaviour.js';
 import { fleetCounting } from '../store/counting.js';
-import { type Bridge, startBridge } from './bridge.js';
+import { useBridge } from './bridge.js';
 
 jest.setTimeout(30_000);
 
-let server: RedisServer;
-let bridge: Bridge;
-beforeAll(async () => {
-  server = await startRedis();
-  bridge = await startBridge(server.port);
-});
-afterAll(async () => {
-  await bridge.close();
-  await server.stop();
-});
+const env = useBridge();
 
 const PROCESSES = 4;
 let fleets = 0;
@@ -32,7 +23,15 @@ const upstashFleet: FleetFactory = async ({ quorum, counting }) => {
   const links: StoreLink[] = [];
   for (let i = 0; i < PROCESSES; i++) {
     stores.push(
-      upstashStore({ client: bridge.client(), prefix, quorum, counting, instanceId: `p${i}`, timeoutMs: 1000, refreshMs: 20 }),
+      upstashStore({
+        client: env.bridge.client(),
+        prefix,
+        quorum,
+        counting,
+        instanceId: `p${i}`,
+        timeoutMs: 1000,
+        refreshMs: 20,
+      }),
     );
   }
   const watched = stores.map(

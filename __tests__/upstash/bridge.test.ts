@@ -1,23 +1,13 @@
-import { type RedisServer, startRedis } from '../redis/server.js';
-import { type Bridge, startBridge } from './bridge.js';
+import { useBridge } from './bridge.js';
 
 jest.setTimeout(30_000);
 
-let server: RedisServer;
-let bridge: Bridge;
-beforeAll(async () => {
-  server = await startRedis();
-  bridge = await startBridge(server.port);
-});
-afterAll(async () => {
-  await bridge.close();
-  await server.stop();
-});
+const env = useBridge();
 
 // The test bridge speaks the REST protocol as the real @upstash/redis client expects it.
 describe('the REST bridge, with the real @upstash/redis client', () => {
   it('commands, hashes, pipelines and transactions, with base64 replies', async () => {
-    const redis = bridge.client();
+    const redis = env.bridge.client();
     expect(await redis.set('bridge:k', 'héllo wörld')).toBe('OK');
     expect(await redis.get('bridge:k')).toBe('héllo wörld');
     await redis.hset('bridge:h', { a: '1', b: 'two' });
@@ -35,6 +25,6 @@ describe('the REST bridge, with the real @upstash/redis client', () => {
   });
 
   it('refuses a wrong token with 401 Unauthorized', async () => {
-    await expect(bridge.client({ token: 'nope' }).get('bridge:k')).rejects.toThrow(/Unauthorized/);
+    await expect(env.bridge.client({ token: 'nope' }).get('bridge:k')).rejects.toThrow(/Unauthorized/);
   });
 });

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { Redis } from '@upstash/redis';
+import { type RedisServer, startRedis } from '../redis/server.js';
 
 /** A REST bridge (scripts/rest-bridge.mjs) run as a child process in front of a test's redis-server. */
 export interface Bridge {
@@ -43,4 +44,25 @@ export async function startBridge(redisPort: number): Promise<Bridge> {
       await exited;
     },
   };
+}
+
+/**
+ * For a test file: a real redis-server and the bridge in front of it, started before its tests
+ * and stopped after them, with the bridge's fault cleared after each test. Read `server` and
+ * `bridge` inside the tests (they are set once the file's tests start).
+ */
+export function useBridge(): { readonly server: RedisServer; readonly bridge: Bridge } {
+  const env = {} as { server: RedisServer; bridge: Bridge };
+  beforeAll(async () => {
+    env.server = await startRedis();
+    env.bridge = await startBridge(env.server.port);
+  });
+  afterAll(async () => {
+    await env.bridge?.close();
+    await env.server?.stop();
+  });
+  afterEach(async () => {
+    await env.bridge?.fault('none');
+  });
+  return env;
 }

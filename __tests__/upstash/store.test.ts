@@ -3,31 +3,19 @@ import { createBreaker } from '../../src/index.js';
 import { redisStore } from '../../src/stores/redis/index.js';
 import { type UpstashStore, upstashStore } from '../../src/stores/upstash/index.js';
 import { boom } from '../helpers.js';
-import { cli, type RedisServer, sleep, startRedis, until } from '../redis/server.js';
-import { type Bridge, startBridge } from './bridge.js';
+import { cli, sleep, until } from '../redis/server.js';
+import { useBridge } from './bridge.js';
 
 jest.setTimeout(60_000);
 
-let server: RedisServer;
-let bridge: Bridge;
-beforeAll(async () => {
-  server = await startRedis();
-  bridge = await startBridge(server.port);
-});
-afterAll(async () => {
-  await bridge.close();
-  await server.stop();
-});
-afterEach(async () => {
-  await bridge.fault('none');
-});
+const env = useBridge();
 
 let prefixes = 0;
 const fresh = () => `t${++prefixes}:`;
 const fail = () => Promise.reject(boom);
 
 describe('options', () => {
-  const client = () => bridge.client();
+  const client = () => env.bridge.client();
   it('names what is wrong', () => {
     expect(() => upstashStore(undefined as never)).toThrow(/options must be an object/);
     expect(() => upstashStore({} as never)).toThrow(TypeError);
@@ -45,19 +33,19 @@ describe('options', () => {
 
 describe('requests', () => {
   it('no request on the call path; an idle breaker sends nothing; a called one reads at most once per refreshMs', async () => {
-    const store = upstashStore({ client: bridge.client(), prefix: fresh(), refreshMs: 200, counting: 'local' });
+    const store = upstashStore({ client: env.bridge.client(), prefix: fresh(), refreshMs: 200, counting: 'local' });
     const idle = createBreaker({ name: 'idle', store });
     const called = createBreaker({ name: 'called', store });
-    const before = (await bridge.stats()).requests;
+    const before = (await env.bridge.stats()).requests;
     // 10,000 calls in one turn of the event loop: none of them sends a request before returning.
     for (let i = 0; i < 10_000; i++) await called.execute(() => 1);
     await store.flush();
-    const burst = (await bridge.stats()).requests - before;
+    const burst = (await env.bridge.stats()).requests - before;
     // The first call started one read (the script's first run: a clock reading and EVALSHA, then EVAL).
     expect(burst).toBeLessThanOrEqual(3);
-    const afterBurst = (await bridge.stats()).requests;
+    const afterBurst = (await env.bridge.stats()).requests;
     await sleep(600);
-    expect((await bridge.stats()).requests).toBe(afterBurst); // idle: nothing
+    expect((await env.bridge.stats()).requests).toBe(afterBurst); // idle: nothing
     // Called for about 1 s with refreshMs 200: at most one read per period (6 with the edges).
     const start = Date.now();
     while (Date.now() - start < 1000) {
@@ -65,7 +53,7 @@ describe('requests', () => {
       await sleep(5);
     }
     await store.flush();
-    const reads = (await bridge.stats()).requests - afterBurst;
+    const reads = (await env.bridge.stats()).requests - afterBurst;
     expect(reads).toBeGreaterThanOrEqual(2);
     expect(reads).toBeLessThanOrEqual(6);
     expect(idle.state).toBe('closed');
@@ -74,15 +62,15 @@ describe('requests', () => {
 
   it('ready() loads the fleet in two requests whatever the number of open breakers', async () => {
     const prefix = fresh();
-    const first = upstashStore({ client: bridge.client(), prefix });
+    const first = upstashStore({ client: env.bridge.client(), prefix });
     const names = Array.from({ length: 30 }, (_, i) => `dep-${i}`);
     for (const name of names) createBreaker({ name, store: first }).open();
     await first.flush();
     await first.close();
-    const store = upstashStore({ client: bridge.client(), prefix });
-    const before = (await bridge.stats()).requests;
+    const store = upstashStore({ client: env.bridge.client(), prefix });
+    const before = (await env.bridge.stats()).requests;
     await store.ready();
-    expect((await bridge.stats()).requests - before).toBe(2);
+    expect((await env.bridge.stats()).requests - before).toBe(2);
     for (const name of names) expect(createBreaker({ name, store }).state).toBe('open');
     await store.close();
   });
@@ -91,10 +79,10 @@ describe('requests', () => {
 describe('one fleet with redisStore', () => {
   it('a Node redisStore breaker and an upstashStore breaker of one name see each other’s transitions', async () => {
     const prefix = fresh();
-    const io = new IoRedis(server.port, '127.0.0.1');
+    const io = new IoRedis(env.server.port, '127.0.0.1');
     const node = redisStore({ client: io, prefix, instanceId: 'node' });
     await node.ready();
-    const edge = upstashStore({ client: bridge.client(), prefix, instanceId: 'edge', refreshMs: 20 });
+    const edge = upstashStore({ client: env.bridge.client(), prefix, instanceId: 'edge', refreshMs: 20 });
     const onNode = createBreaker({ name: 'payments', store: node, failureThreshold: 1 });
     const onEdge = createBreaker({ name: 'payments', store: edge, failureThreshold: 1 });
     try {
@@ -138,14 +126,14 @@ describe('one fleet with redisStore', () => {
 describe('faults', () => {
   for (const mode of ['down', 'slow', '500', 'token'] as const) {
     it(`endpoint ${mode}: the breaker decides alone; one 'unavailable' with a clean error, then one 'available'`, async () => {
-      const store = upstashStore({ client: bridge.client(), prefix: fresh(), refreshMs: 50, timeoutMs: 500 });
+      const store = upstashStore({ client: env.bridge.client(), prefix: fresh(), refreshMs: 50, timeoutMs: 500 });
       const events: [string, Error | undefined][] = [];
       store.on('unavailable', ({ error }) => events.push(['unavailable', error]));
       store.on('available', () => events.push(['available', undefined]));
       const breaker = createBreaker({ name: 'dep', store, failureThreshold: 3 });
       await breaker.execute(() => 1);
       await store.flush();
-      await bridge.fault(mode);
+      await env.bridge.fault(mode);
       // Calls keep going while every refresh fails: no call waits for the store.
       for (let i = 0; i < 20; i++) {
         await expect(breaker.execute(() => 'ok')).resolves.toBe('ok');
@@ -155,7 +143,7 @@ describe('faults', () => {
       // The breaker trips on its own counts while the store is down.
       for (let i = 0; i < 3; i++) await breaker.execute(fail).catch(() => undefined);
       expect(breaker.state).toBe('open');
-      await bridge.fault('none');
+      await env.bridge.fault('none');
       await until(
         async () => {
           await breaker.execute(() => 1).catch(() => undefined);
@@ -170,7 +158,7 @@ describe('faults', () => {
       const error = events[0][1] as Error;
       expect(error).toBeInstanceOf(Error);
       expect(error.message).toMatch(/^tripswitch\/upstash: /);
-      expect(error.message).not.toContain(bridge.token);
+      expect(error.message).not.toContain(env.bridge.token);
       expect(error.message).not.toMatch(/command was|EVALSHA|EVAL/i);
       const expected = {
         down: /fetch failed|ECONNREFUSED/,
@@ -180,7 +168,7 @@ describe('faults', () => {
       };
       expect(error.message).toMatch(expected[mode]);
       // The opening made while unavailable reached the fleet once it answered.
-      expect(await cli(server.port, 'keys', '*dep*')).toContain('dep');
+      expect(await cli(env.server.port, 'keys', '*dep*')).toContain('dep');
       await store.close();
     });
   }
@@ -195,7 +183,7 @@ describe('cold starts during an outage of the dependency', () => {
       return Promise.reject(boom);
     };
     for (let i = 0; i < 50; i++) {
-      const store: UpstashStore = upstashStore({ client: bridge.client(), prefix, instanceId: `i${i}` });
+      const store: UpstashStore = upstashStore({ client: env.bridge.client(), prefix, instanceId: `i${i}` });
       await store.ready();
       const breaker = createBreaker({ name: 'payments', store, failureThreshold: 5 });
       for (let c = 0; c < 5; c++) await breaker.execute(dependency).catch(() => undefined);
@@ -208,11 +196,11 @@ describe('cold starts during an outage of the dependency', () => {
 describe('clients and names', () => {
   it('a client without its own requester (only eval and evalsha, deserializing replies) works, with any instance id', async () => {
     const prefix = fresh();
-    const inner = bridge.client();
+    const inner = env.bridge.client();
     // What the store may be handed: a client exposing the public commands only (they JSON-parse replies).
     const bare = { eval: inner.eval.bind(inner), evalsha: inner.evalsha.bind(inner) };
     const a = upstashStore({ client: bare as never, prefix, instanceId: '123' });
-    const b = upstashStore({ client: bridge.client(), prefix, instanceId: 'true' });
+    const b = upstashStore({ client: env.bridge.client(), prefix, instanceId: 'true' });
     const long = 'x'.repeat(20_000);
     const one = createBreaker({ name: long, store: a, failureThreshold: 1 });
     await one.execute(fail).catch(() => undefined);
@@ -242,11 +230,11 @@ describe('clients and names', () => {
 
 describe('while unavailable', () => {
   it('many called breakers share one health check per refreshMs', async () => {
-    const store = upstashStore({ client: bridge.client(), prefix: fresh(), refreshMs: 200, counting: 'local' });
+    const store = upstashStore({ client: env.bridge.client(), prefix: fresh(), refreshMs: 200, counting: 'local' });
     const breakers = Array.from({ length: 20 }, (_, i) => createBreaker({ name: `dep-${i}`, store }));
     for (const b of breakers) await b.execute(() => 1);
     await store.flush();
-    await bridge.fault('500');
+    await env.bridge.fault('500');
     await until(
       async () => {
         for (const b of breakers) await b.execute(() => 1);
@@ -256,17 +244,17 @@ describe('while unavailable', () => {
       5000,
       'the store to be unavailable',
     );
-    const before = (await bridge.stats()).requests;
+    const before = (await env.bridge.stats()).requests;
     const start = Date.now();
     while (Date.now() - start < 1000) {
       for (const b of breakers) await b.execute(() => 1);
       await sleep(10);
     }
-    const checks = (await bridge.stats()).requests - before;
+    const checks = (await env.bridge.stats()).requests - before;
     // About 1000 / 200 health checks; one per breaker would be 100 and more.
     expect(checks).toBeLessThanOrEqual(8);
     expect(checks).toBeGreaterThanOrEqual(2);
-    await bridge.fault('none');
+    await env.bridge.fault('none');
     await store.close();
   });
 });
@@ -275,7 +263,7 @@ describe('waitUntil', () => {
   it('is handed every background request, and one that throws breaks nothing', async () => {
     const kept: Promise<unknown>[] = [];
     const store = upstashStore({
-      client: bridge.client(),
+      client: env.bridge.client(),
       prefix: fresh(),
       refreshMs: 50,
       waitUntil: (promise) => {
@@ -298,8 +286,8 @@ describe('waitUntil', () => {
 describe('counting across the fleet', () => {
   it('an instance that never failed, reading a run not announced, sends none of its successes: the run goes on', async () => {
     const prefix = fresh();
-    const a = upstashStore({ client: bridge.client(), prefix, refreshMs: 20, instanceId: 'a' });
-    const b = upstashStore({ client: bridge.client(), prefix, refreshMs: 20, instanceId: 'b' });
+    const a = upstashStore({ client: env.bridge.client(), prefix, refreshMs: 20, instanceId: 'a' });
+    const b = upstashStore({ client: env.bridge.client(), prefix, refreshMs: 20, instanceId: 'b' });
     const failing = createBreaker({ name: 'dep', store: a, failureThreshold: 5 });
     const healthy = createBreaker({ name: 'dep', store: b, failureThreshold: 5 });
     // A first failure, then one in a row: the fleet's run is 2, from one instance (not announced).
@@ -325,8 +313,8 @@ describe('counting across the fleet', () => {
 describe('stats', () => {
   it('counts a state made elsewhere once, however often it is read', async () => {
     const prefix = fresh();
-    const a = upstashStore({ client: bridge.client(), prefix, refreshMs: 20 });
-    const b = upstashStore({ client: bridge.client(), prefix, refreshMs: 20 });
+    const a = upstashStore({ client: env.bridge.client(), prefix, refreshMs: 20 });
+    const b = upstashStore({ client: env.bridge.client(), prefix, refreshMs: 20 });
     const one = createBreaker({ name: 'dep', store: a });
     one.open();
     await a.flush();
